@@ -1,0 +1,293 @@
+"""The journey format, as pydantic models.
+
+One journey lives in ``journeys/<journey-id>/journey.yaml``. Every text field is Markdown.
+The models know nothing of files or positions (that is ``source.py``) nor of sites (``pages.py``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .slug import is_slug, slugify
+
+SUPPORTED_SCHEMAS = (1,)
+#: Page names generated inside a journey folder; a stage id must not take them.
+RESERVED_STAGE_IDS = frozenset({"checklist", "evaluations", "index"})
+
+
+def _in_range(low: int, high: int):
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise PydanticCustomError(
+                "out_of_range",
+                "must be a whole number from {low} to {high}, got {value}",
+                {"low": low, "high": high, "value": value},
+            )
+        return value
+
+    return check
+
+
+def _slug(value: str) -> str:
+    if not is_slug(value):
+        raise PydanticCustomError(
+            "bad_slug",
+            "`{value}` is not a valid id: use lowercase letters a-z, digits and single hyphens, "
+            "like `dat-hang`",
+            {"value": value},
+        )
+    return value
+
+
+def _day(value: Any) -> Any:
+    # `due: "2026-03-31"` in quotes is as clear as without; anything else is not a date.
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise PydanticCustomError("bad_date", "`{value}` is not a real date: {why}",
+                                      {"value": value, "why": str(exc)}) from None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    raise PydanticCustomError("bad_date", "must be a date written YYYY-MM-DD, like 2026-12-31")
+
+
+Text = Annotated[str, Field(strict=True)]
+Day = Annotated[datetime.date, BeforeValidator(_day)]
+Slug = Annotated[str, Field(strict=True), AfterValidator(_slug)]
+#: How the customer feels at a touchpoint: −2 (very bad) … +2 (very good).
+Emotion = Annotated[int, Field(strict=True), AfterValidator(_in_range(-2, 2))]
+Nps = Annotated[int, Field(strict=True), AfterValidator(_in_range(-100, 100))]
+Csat = Annotated[int, Field(strict=True), AfterValidator(_in_range(0, 100))]
+
+Channel = Literal["digital", "analog"]
+Control = Literal["owned", "influenced", "uncontrolled"]
+Status = Literal["planned", "in-progress", "done"]
+
+
+class _Model(BaseModel):
+    # Unknown keys are errors: a typo like `touchpionts` must never be silently ignored.
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+class Persona(_Model):
+    name: Text
+    description: Text = ""
+    goals: list[Text] = []
+    frustrations: list[Text] = []
+
+
+class NpsMetric(_Model):
+    target: Nps
+
+
+class CsatMetric(_Model):
+    target: Csat
+
+
+class Metrics(_Model):
+    nps: NpsMetric | None = None
+    csat: CsatMetric | None = None
+
+
+class Desired(_Model):
+    """The experience we want to create: what the customer should think, do and feel."""
+
+    think: Text = ""
+    do: Text = ""
+    feel: Text = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.think or self.do or self.feel)
+
+
+class Layers(_Model):
+    """What stands behind a touchpoint."""
+
+    systems: list[Text] = []
+    procedures: list[Text] = []
+    interactions: list[Text] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.systems or self.procedures or self.interactions)
+
+
+class Improvement(_Model):
+    action: Text
+    owner: Text = ""
+    status: Status = "planned"
+    due: Day | None = None
+
+
+class ReviewQuestion(_Model):
+    question: Text
+    answer: Text
+
+
+def _default_id(data: Any) -> Any:
+    """Give a stage or touchpoint without `id` the slug of its name."""
+    if isinstance(data, dict) and "id" not in data and isinstance(data.get("name"), str):
+        derived = slugify(data["name"])
+        if not derived:
+            raise PydanticCustomError(
+                "no_id",
+                "cannot make an id from this name; add an `id:` such as `buoc-1`",
+            )
+        return {**data, "id": derived}
+    return data
+
+
+class Touchpoint(_Model):
+    id: Slug
+    name: Text
+    channel: Channel | None = None
+    control: Control | None = None
+    direct: bool = True
+    team: Text = ""
+    doing: Text = ""
+    thinking: Text = ""
+    feeling: Text = ""
+    expects: list[Text] = []
+    frustrations: list[Text] = []
+    desired: Desired = Desired()
+    emotion: Emotion
+    target: Emotion | None = None
+    moment_of_truth: bool = False
+    layers: Layers = Layers()
+    checklist: list[Text] = []
+    improvements: list[Improvement] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_name(cls, data: Any) -> Any:
+        return _default_id(data)
+
+    @property
+    def is_pain_point(self) -> bool:
+        return self.emotion < 0
+
+
+class Stage(_Model):
+    id: Slug
+    name: Text
+    goal: Text = ""
+    objectives: list[Text] = []
+    review: list[ReviewQuestion] = []
+    touchpoints: list[Touchpoint] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_name(cls, data: Any) -> Any:
+        return _default_id(data)
+
+
+class Journey(_Model):
+    schema_version: int = Field(default=1, alias="schema", strict=True)
+    title: Text
+    summary: Text = ""
+    owner: Text = ""
+    persona: Persona | None = None
+    metrics: Metrics = Metrics()
+    stages: list[Stage] = Field(min_length=1)
+    #: The folder name; not written in the YAML.
+    id: str = Field(default="", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_is_the_folder(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict):
+            if "id" in data:
+                raise PydanticCustomError(
+                    "journey_id",
+                    "a journey has no `id` key: its id is the name of its folder; remove it",
+                )
+            journey_id = (info.context or {}).get("journey_id", "")
+            return {**data, "id": journey_id}
+        return data
+
+    @field_validator("schema_version")
+    @classmethod
+    def _supported_schema(cls, value: int) -> int:
+        if value not in SUPPORTED_SCHEMAS:
+            raise PydanticCustomError(
+                "schema_version",
+                "schema version {value} is not supported; this Journeybook reads schema {ok}",
+                {"value": value, "ok": ", ".join(map(str, SUPPORTED_SCHEMAS))},
+            )
+        return value
+
+    def touchpoints(self) -> Iterator[tuple[Stage, Touchpoint]]:
+        """Every touchpoint in journey order, with its stage."""
+        for stage in self.stages:
+            for touchpoint in stage.touchpoints:
+                yield stage, touchpoint
+
+    @property
+    def moments_of_truth(self) -> list[tuple[Stage, Touchpoint]]:
+        return [(s, t) for s, t in self.touchpoints() if t.moment_of_truth]
+
+    @property
+    def pain_points(self) -> list[tuple[Stage, Touchpoint]]:
+        return [(s, t) for s, t in self.touchpoints() if t.is_pain_point]
+
+    @property
+    def touchpoint_count(self) -> int:
+        return sum(len(stage.touchpoints) for stage in self.stages)
+
+    def consistency_problems(self) -> list[tuple[DataPath, str]]:
+        """Rules across fields (unique ids, reserved page names) as ``(data path, message)``."""
+        return id_problems(
+            [(stage.id, [t.id for t in stage.touchpoints]) for stage in self.stages]
+        )
+
+
+DataPath = tuple[str | int, ...]
+
+
+def id_problems(stages: list[tuple[str | None, list[str | None]]]) -> list[tuple[DataPath, str]]:
+    """Check stage and touchpoint ids of one journey, given as ``[(stage id, [touchpoint ids])]``.
+
+    Works on models and on raw data alike, so a file with type errors still gets its
+    duplicate ids reported in the same run. Touchpoint ids are unique in the whole journey,
+    not only in their stage, because evaluation notes and links name a touchpoint by id alone.
+    """
+    problems: list[tuple[DataPath, str]] = []
+    stage_ids: dict[str, int] = {}
+    touchpoint_ids: dict[str, tuple[int, int]] = {}
+    for s, (stage_id, touchpoints) in enumerate(stages):
+        where: DataPath = ("stages", s, "id")
+        if stage_id in RESERVED_STAGE_IDS:
+            problems.append((where, f"stage id `{stage_id}` is taken by a generated page; "
+                                    "give the stage another `id:`"))
+        elif stage_id is not None and stage_id in stage_ids:
+            problems.append((where, f"duplicate stage id `{stage_id}` (also "
+                                    f"stages[{stage_ids[stage_id]}]); stage ids must be unique "
+                                    "in a journey: add a distinct `id:`"))
+        if stage_id is not None:
+            stage_ids.setdefault(stage_id, s)
+        for t, touchpoint_id in enumerate(touchpoints):
+            if touchpoint_id is None:
+                continue
+            if touchpoint_id in touchpoint_ids:
+                fs, ft = touchpoint_ids[touchpoint_id]
+                problems.append((("stages", s, "touchpoints", t, "id"),
+                                 f"duplicate touchpoint id `{touchpoint_id}` (also "
+                                 f"stages[{fs}].touchpoints[{ft}]); touchpoint ids must be unique "
+                                 "in a journey: add a distinct `id:`"))
+            touchpoint_ids.setdefault(touchpoint_id, (s, t))
+    return problems

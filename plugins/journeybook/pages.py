@@ -1,0 +1,228 @@
+"""The generated site: a playbook in, ``{site path: page}`` and a navigation tree out.
+
+Page prose lives in ``templates/*.md.j2``. User text reaches Markdown through exactly one
+door, :func:`escape_text` (applied to every ``{{ … }}`` by Jinja's ``finalize``), so a template
+that forgets a filter can break layout but never let HTML through.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .i18n import labels
+from .model import Journey, Stage, Touchpoint
+from .playbook import Playbook, Team
+
+JOURNEYS = "journeys"
+CHECKLISTS = "checklists"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """One generated Markdown page."""
+
+    path: str
+    content: str
+    #: The YAML file behind the page (for "edit this page"); None for pages made of many.
+    source: Path | None = None
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A navigation entry: a page (``path``) or a section (``children``). Titles are plain text."""
+
+    title: str
+    path: str | None = None
+    children: tuple[NavItem, ...] = ()
+
+
+@dataclass
+class Site:
+    pages: dict[str, SitePage] = field(default_factory=dict)
+    nav: list[NavItem] = field(default_factory=list)
+
+
+# --- escaping: the one place user text is made safe for Markdown -------------------------
+
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_INLINE_LINK = re.compile(r"\]\s*\(\s*([^)\s]*)")
+_REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]):[ \t]*(\S*)", re.M)
+_UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.I)
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _unsafe(destination: str) -> bool:
+    # Browsers ignore tabs, newlines and control characters inside a scheme.
+    return bool(_UNSAFE_SCHEME.match(_CONTROL.sub("", html.unescape(destination))))
+
+
+def _escape_prose(text: str) -> str:
+    # `&` first so the entities made below stay intact. `<` ends every HTML tag, comment and
+    # autolink; `{` ends attr_list's `{: onclick=… }`; with them go snippets' `--8<--`.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
+    text = _INLINE_LINK.sub(
+        lambda m: m.group(0).replace("(", "&#40;", 1) if _unsafe(m.group(1)) else m.group(0),
+        text,
+    )
+    return _REFERENCE.sub(
+        lambda m: f"{m.group(1)}&#58; {m.group(2)}" if _unsafe(m.group(2)) else m.group(0), text
+    )
+
+
+def escape_text(value: Any) -> str:
+    """Make user text safe Markdown: its Markdown works, its HTML shows as text.
+
+    Code spans are left alone: Markdown already shows their content literally.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    out: list[str] = []
+    position = 0
+    for match in _CODE_SPAN.finditer(text):
+        out.append(_escape_prose(text[position : match.start()]))
+        out.append(match.group(0))
+        position = match.end()
+    out.append(_escape_prose(text[position:]))
+    return Markup("".join(out))
+
+
+def inline(value: Any) -> Markup:
+    """One line of text: for headings, list items and titles."""
+    text = escape_text(" ".join(str(value).split()))
+    # Trailing hashes would be eaten as a closing heading sequence.
+    return Markup(re.sub(r"(#+)$", lambda m: "\\#" * len(m.group(1)), text))
+
+
+def cell(value: Any) -> Markup:
+    """Text inside a Markdown table cell."""
+    return Markup(inline(value).replace("|", "\\|"))
+
+
+def quoted(value: Any) -> Markup:
+    """Text inside double quotes, such as an admonition title."""
+    return Markup(inline(value).replace('"', "&quot;"))
+
+
+def indented(value: Any, width: int = 4) -> Markup:
+    """Multi-line text nested under a list item or admonition."""
+    text = escape_text(value)
+    return Markup(text.replace("\n", "\n" + " " * width))
+
+
+def score(value: int | None) -> Markup:
+    """An emotion score with its sign: +2, 0, −1 (typographic minus)."""
+    if value is None:
+        return Markup("")
+    return Markup(f"+{value}" if value > 0 else (f"\u2212{-value}" if value < 0 else "0"))
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("journeybook", "templates"),
+    undefined=jinja2.StrictUndefined,
+    finalize=escape_text,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    autoescape=False,
+)
+_TEMPLATES.filters.update(inline=inline, cell=cell, quoted=quoted, indented=indented, score=score)
+
+
+def journey_path(journey: Journey) -> str:
+    return f"{JOURNEYS}/{journey.id}/index.md"
+
+
+def stage_path(journey: Journey, stage: Stage) -> str:
+    return f"{JOURNEYS}/{journey.id}/{stage.id}.md"
+
+
+def journey_checklist_path(journey: Journey) -> str:
+    return f"{JOURNEYS}/{journey.id}/checklist.md"
+
+
+def team_path(team: Team) -> str:
+    # `index` is the team list itself.
+    return f"{CHECKLISTS}/{'team-index' if team.slug == 'index' else team.slug}.md"
+
+
+def touchpoint_link(journey: Journey, stage: Stage, touchpoint: Touchpoint) -> str:
+    return f"{stage_path(journey, stage)}#{touchpoint.id}"
+
+
+class _Renderer:
+    def __init__(self, playbook: Playbook, language: str | None) -> None:
+        self.playbook = playbook
+        self.t = labels(language)
+        self.site = Site()
+
+    def render(self, template: str, path: str, source: Path | None = None, **context: Any) -> None:
+        def url(target: str) -> Markup:
+            """A link from this page to another generated page, relative as MkDocs wants."""
+            page, _, anchor = target.partition("#")
+            relative = posixpath.relpath(page, posixpath.dirname(path))
+            return Markup(relative + (f"#{anchor}" if anchor else ""))
+
+        content = _TEMPLATES.get_template(template).render(
+            t=self.t, url=url, paths=_PATHS, label=self.label, **context
+        )
+        self.site.pages[path] = SitePage(path, content, source)
+
+    def label(self, key: Any) -> str:
+        """The localised label of a fixed vocabulary value (channel, status, emotion …)."""
+        return self.t.get(str(key), str(key))
+
+
+_PATHS: Mapping[str, Any] = {
+    "journey": journey_path,
+    "stage": stage_path,
+    "checklist": journey_checklist_path,
+    "team": team_path,
+    "touchpoint": touchpoint_link,
+}
+
+
+def build_site(playbook: Playbook, language: str | None = None) -> Site:
+    """Every generated page of the playbook, and where each goes in the navigation."""
+    renderer = _Renderer(playbook, language)
+    t = renderer.t
+    teams = playbook.teams()
+    renderer.render("journeys.md.j2", f"{JOURNEYS}/index.md", journeys=playbook.journeys)
+    journey_nav: list[NavItem] = [NavItem(t["overview"], f"{JOURNEYS}/index.md")]
+    for journey in playbook.journeys:
+        source = playbook.source_of(journey)
+        renderer.render("journey.md.j2", journey_path(journey), source, journey=journey)
+        children = [NavItem(t["overview"], journey_path(journey))]
+        for number, stage in enumerate(journey.stages, start=1):
+            renderer.render(
+                "stage.md.j2", stage_path(journey, stage), source,
+                journey=journey, stage=stage, number=number,
+            )
+            children.append(NavItem(f"{number}. {stage.name}", stage_path(journey, stage)))
+        renderer.render("journey_checklist.md.j2", journey_checklist_path(journey), source,
+                        journey=journey)
+        children.append(NavItem(t["journey_checklist"], journey_checklist_path(journey)))
+        journey_nav.append(NavItem(journey.title, children=tuple(children)))
+
+    renderer.render("teams.md.j2", f"{CHECKLISTS}/index.md", teams=teams)
+    team_nav = [NavItem(t["overview"], f"{CHECKLISTS}/index.md")]
+    for team in teams:
+        renderer.render("team.md.j2", team_path(team), team=team)
+        team_nav.append(NavItem(team.name, team_path(team)))
+
+    renderer.site.nav = [
+        NavItem(t["journeys"], children=tuple(journey_nav)),
+        NavItem(t["checklists"], children=tuple(team_nav)),
+    ]
+    return renderer.site

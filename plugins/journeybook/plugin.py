@@ -1,0 +1,164 @@
+"""The MkDocs adapter: hands the core's pages to MkDocs and merges its navigation.
+
+Everything about journeys lives in the core (``source`` → ``model`` → ``playbook`` →
+``pages``); this module only translates between it and MkDocs.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure import StructureItem
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .pages import NavItem, Site, build_site
+from .playbook import Playbook
+from .source import JourneybookError
+
+log = get_plugin_logger(__name__)
+
+#: Markdown extensions the generated pages are written for.
+REQUIRED_EXTENSIONS = (
+    "admonition",
+    "attr_list",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tasklist",
+)
+
+
+class JourneybookConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing it from ``mkdocs.yml``."""
+
+    journeys_dir = c.Type(str, default="journeys")
+    """Folder holding one sub-folder per journey, relative to ``mkdocs.yml``."""
+
+    language = c.Optional(c.Type(str))
+    """Language of the generated labels (``en`` or ``vi``); defaults to ``theme.language``."""
+
+    nav = c.Type(bool, default=True)
+    """Add the journey and team-checklist sections to the navigation."""
+
+
+class JourneybookPlugin(BasePlugin[JourneybookConfig]):
+    """Generate the playbook's pages from ``journeys/*/journey.yaml``."""
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.journeys_dir = Path("journeys")
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.journeys_dir = (root / self.config.journeys_dir).resolve()
+        # `mkdocs serve` rebuilds when a journey changes.
+        config.watch.append(str(self.journeys_dir))
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return files
+        root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            playbook = Playbook.load(self.journeys_dir, root)
+        except JourneybookError as exc:
+            raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
+        language = self.config.language or config.theme.get("language")
+        self.site = build_site(playbook, language)
+        docs_dir = Path(config.docs_dir).resolve()
+        for page in self.site.pages.values():
+            existing = files.get_file_from_path(page.path)
+            if existing is not None and existing.generated_by is None:
+                raise PluginError(
+                    f"journeybook: {Path(config.docs_dir).name}/{page.path} is a generated page; "
+                    "rename or remove the hand-written file with that name"
+                )
+            # NOT_IN_NAV: MkDocs neither places these pages nor warns that they are missing
+            # from an explicit `nav`; on_nav places them.
+            file = File.generated(config, page.path, content=page.content,
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            # "Edit this page" opens the journey's YAML. MkDocs joins this to `edit_uri`,
+            # which points at the docs folder in the repository, hence the relative path.
+            file.edit_uri = (
+                Path(os.path.relpath(page.source, docs_dir)).as_posix() if page.source else None
+            )
+            files.append(file)
+        log.info("Generated %d pages from %d journeys", len(self.site.pages),
+                 len(playbook.journeys))
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if not self.config.enabled or not self.config.nav or self.site is None:
+            return nav
+        ours = set(self.site.pages)
+        items, position = _without(nav.items, ours)
+        if position is None:
+            position = len(items)
+        items[position:position] = [_to_mkdocs(item, files) for item in self.site.nav]
+        pages = _pages_in(items)
+        # Pages outside the nav keep their Page objects (MkDocs made them) but get no links.
+        for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+            page.previous_page, page.next_page = previous, following
+        _set_parents(items, None)
+        return Navigation(items, pages)
+
+
+def _without(items: list[StructureItem], paths: set[str]) -> tuple[list[StructureItem], int | None]:
+    """Drop our pages from a nav tree (MkDocs may have placed them); note where they were."""
+    kept: list[StructureItem] = []
+    position: int | None = None
+    for item in items:
+        if isinstance(item, Page) and item.file.src_uri in paths:
+            position = len(kept) if position is None else position
+            continue
+        if isinstance(item, Section):
+            children, inner = _without(item.children, paths)
+            if inner is not None and position is None:
+                position = len(kept)
+            if not children:
+                continue
+            item.children = children
+        kept.append(item)
+    return kept, position
+
+
+def _to_mkdocs(item: NavItem, files: Files) -> StructureItem:
+    if item.path is not None:
+        file = files.get_file_from_path(item.path)
+        assert file is not None and file.page is not None, item.path
+        return file.page
+    # Material prints section titles as HTML; user text must arrive escaped.
+    return Section(html.escape(item.title), [_to_mkdocs(child, files) for child in item.children])
+
+
+def _pages_in(items: list[StructureItem]) -> list[Page]:
+    pages: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            pages.append(item)
+        elif isinstance(item, Section):
+            pages.extend(_pages_in(item.children))
+    return pages
+
+
+def _set_parents(items: list[StructureItem], parent: Section | None) -> None:
+    for item in items:
+        item.parent = parent
+        if isinstance(item, Section):
+            _set_parents(item.children, item)
