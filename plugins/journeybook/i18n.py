@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from collections.abc import Mapping
+from types import MappingProxyType
 
 EN: dict[str, str] = {
     "journeys": "Journeys",

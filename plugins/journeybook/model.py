@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -70,7 +70,7 @@ def _day(value: Any) -> Any:
 Text = Annotated[str, Field(strict=True)]
 Day = Annotated[datetime.date, BeforeValidator(_day)]
 Slug = Annotated[str, Field(strict=True), AfterValidator(_slug)]
-#: How the customer feels at a touchpoint: −2 (very bad) … +2 (very good).
+#: How the customer feels at a touchpoint: -2 (very bad) … +2 (very good).
 Emotion = Annotated[int, Field(strict=True), AfterValidator(_in_range(-2, 2))]
 Nps = Annotated[int, Field(strict=True), AfterValidator(_in_range(-100, 100))]
 Csat = Annotated[int, Field(strict=True), AfterValidator(_in_range(0, 100))]

@@ -54,15 +54,17 @@ class Site:
 # --- escaping: the one place user text is made safe for Markdown -------------------------
 
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-_INLINE_LINK = re.compile(r"\]\s*\(\s*([^)\s]*)")
+_INLINE_LINK = re.compile(r"\]\s*\(([^)]*)")
 _REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]):[ \t]*(\S*)", re.M)
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.I)
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
 
 
 def _unsafe(destination: str) -> bool:
-    # Browsers ignore tabs, newlines and control characters inside a scheme.
-    return bool(_UNSAFE_SCHEME.match(_CONTROL.sub("", html.unescape(destination))))
+    # Browsers drop tabs and newlines anywhere in a URL, and spaces and control characters
+    # around it, so "java\tscript:" is still a script link.
+    url = _IGNORED_IN_URLS.sub("", html.unescape(destination)).strip("\x00- <")
+    return bool(_UNSAFE_SCHEME.match(url))
 
 
 def _escape_prose(text: str) -> str:
@@ -120,7 +122,7 @@ def indented(value: Any, width: int = 4) -> Markup:
 
 
 def score(value: int | None) -> Markup:
-    """An emotion score with its sign: +2, 0, −1 (typographic minus)."""
+    """An emotion score with its sign: +2, 0, and a typographic minus for -1."""
     if value is None:
         return Markup("")
     return Markup(f"+{value}" if value > 0 else (f"\u2212{-value}" if value < 0 else "0"))

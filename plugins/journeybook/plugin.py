@@ -10,6 +10,7 @@ import html
 import os
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -113,10 +114,22 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         items[position:position] = [_to_mkdocs(item, files) for item in self.site.nav]
         pages = _pages_in(items)
         # Pages outside the nav keep their Page objects (MkDocs made them) but get no links.
-        for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+        for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None], strict=True):
             page.previous_page, page.next_page = previous, following
         _set_parents(items, None)
         return Navigation(items, pages)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        # Material writes `{{ page.title | striptags }}` into <title>; `striptags` also decodes
+        # entities, so a heading such as "</title><script>…" would come out as live markup.
+        # MkDocs titles are HTML-safe, so put the decoded text back in escaped form.
+        if not page.title:
+            return output
+        decoded = Markup(page.title).striptags()
+        escaped = html.escape(decoded, quote=False)
+        if decoded == escaped:
+            return output
+        return output.replace(f"<title>{decoded}", f"<title>{escaped}", 1)
 
 
 def _without(items: list[StructureItem], paths: set[str]) -> tuple[list[StructureItem], int | None]:

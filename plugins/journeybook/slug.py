@@ -22,3 +22,16 @@ def slugify(text: str) -> str:
 
 def is_slug(text: str) -> bool:
     return bool(SLUG_PATTERN.match(text))
+
+
+def toc_slugify(value: str, separator: str = "-") -> str:
+    """Heading anchors for Python-Markdown's ``toc`` that keep Vietnamese readable.
+
+    The default drops "đ" and every accented letter's accent *and* the letter with it in some
+    cases ("được" → "uoc"); this gives "duoc". Use in ``mkdocs.yml``::
+
+        markdown_extensions:
+          - toc:
+              slugify: !!python/name:journeybook.slug.toc_slugify
+    """
+    return slugify(value).replace("-", separator)

@@ -85,8 +85,9 @@ class _Positions:
         if path in self.values:
             return self.values[path]
         # A derived id has no position of its own: point at the name it came from.
-        if path and path[-1] == "id" and path[:-1] + ("name",) in self.values:
-            return self.values[path[:-1] + ("name",)]
+        name = (*path[:-1], "name")
+        if path and path[-1] == "id" and name in self.values:
+            return self.values[name]
         return self.locate(path[:-1]) if path else (1, 1)
 
 
@@ -333,10 +334,18 @@ def load_journey(path: Path, file: str, journey_id: str) -> tuple[Journey | None
         journey = Journey.model_validate(data, context={"journey_id": journey_id})
     except ValidationError as exc:
         seen: set[tuple[DataPath, str]] = set()
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        misspelt = {tuple(e["loc"]) for e in errors if _is_unknown_key(e)}
+        for error in errors:
             loc: DataPath = tuple(error["loc"])
             if any(loc[: len(b)] == b for b in document.broken):
                 continue  # already reported: the value could not be read at all
+            if error["type"] == "missing" and any(
+                other[:-1] == loc[:-1]
+                and difflib.get_close_matches(str(other[-1]), [str(loc[-1])], n=1)
+                for other in misspelt
+            ):
+                continue  # "unknown key `touchpionts` (did you mean …)" says it all
             message = _message(error, loc)
             if (loc, message) not in seen:
                 seen.add((loc, message))

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+MINIMAL_MKDOCS = """\
+site_name: Test playbook
+repo_url: https://github.com/example/playbook
+edit_uri: edit/main/docs/
+theme:
+  name: material
+  language: {language}
+  features: [content.action.edit]
+plugins:
+  - search
+  - journeybook
+"""
+
+
+def write_journey(journeys_dir: Path, journey_id: str, text: str) -> Path:
+    path = journeys_dir / journey_id / "journey.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Project:
+    """A throwaway MkDocs project: mkdocs.yml, docs/ and journeys/ in tmp_path."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def journeys(self) -> Path:
+        return self.root / "journeys"
+
+    def add(self, journey_id: str, text: str) -> Path:
+        return write_journey(self.journeys, journey_id, text)
+
+    def build(self) -> Path:
+        config = load_config(str(self.root / "mkdocs.yml"), strict=True,
+                             site_dir=str(self.root / "site"))
+        build(config)
+        return self.root / "site"
+
+    def html(self, url: str) -> BeautifulSoup:
+        return BeautifulSoup((self.root / "site" / url / "index.html").read_text("utf-8"),
+                             "html.parser")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Project]:
+    def make(language: str = "en", mkdocs_yml: str | None = None) -> Project:
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+        (tmp_path / "mkdocs.yml").write_text(
+            mkdocs_yml or MINIMAL_MKDOCS.format(language=language), encoding="utf-8"
+        )
+        return Project(tmp_path)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The repository's sample playbook, copied and built once with --strict."""
+    root = tmp_path_factory.mktemp("sample")
+    for name in ("content", "journeys"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    sample = Project(root)
+    sample.build()
+    return sample

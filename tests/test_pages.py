@@ -1,0 +1,140 @@
+"""Page generation without MkDocs: which pages exist, what they say, and how text is escaped."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from journeybook.i18n import EN, VI, labels
+from journeybook.pages import build_site, cell, escape_text, inline
+from journeybook.playbook import Playbook
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def sample() -> Playbook:
+    return Playbook.load(ROOT / "journeys", ROOT)
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Playbook:
+    folder = tmp_path / "journeys" / "kettle"
+    folder.mkdir(parents=True)
+    (folder / "journey.yaml").write_text((FIXTURES / "small.yaml").read_text("utf-8"), "utf-8")
+    return Playbook.load(tmp_path / "journeys", tmp_path)
+
+
+def test_page_set_for_the_sample(sample: Playbook) -> None:
+    site = build_site(sample, "vi")
+    expected = {"journeys/index.md", "checklists/index.md"}
+    for journey in sample.journeys:
+        expected |= {f"journeys/{journey.id}/index.md", f"journeys/{journey.id}/checklist.md"}
+        expected |= {f"journeys/{journey.id}/{stage.id}.md" for stage in journey.stages}
+    teams = {t.team for j in sample.journeys for _, t in j.touchpoints() if t.checklist}
+    assert len(teams) >= 4, "the sample should spread touchpoints over several teams"
+    expected |= {f"checklists/{name}.md" for name in (
+        "cham-soc-khach-hang", "cntt", "kinh-doanh", "marketing", "trung-tam-lien-lac",
+        "van-hanh")}
+    assert expected <= set(site.pages)
+    assert len(site.pages) == len(expected) + len(
+        [p for p in site.pages if p.startswith("checklists/") and p not in expected])
+    # Every journey page knows the YAML it came from, for the edit link.
+    for path, page in site.pages.items():
+        if path.startswith("journeys/") and path != "journeys/index.md":
+            assert page.source is not None and page.source.name == "journey.yaml"
+            assert page.source.parent.name == path.split("/")[1]
+
+
+def test_stage_page_lists_every_touchpoint_and_checklist_item(small: Playbook) -> None:
+    site = build_site(small, "en")
+    page = site.pages["journeys/kettle/dat-hang.md"].content
+    assert page.startswith("# Đặt hàng\n")
+    assert "## Checkout { #checkout }" in page
+    assert "## Confirmation call { #confirmation-call }" in page
+    assert page.count("- [ ] ") == 3
+    assert "| Remove optional fields | Sales | In progress | 2026-12-31 |" in page
+    assert '!!! warning "Moment of truth"' in page
+    assert "**Emotion (as-is → target):** \u22121 Bad → +1 Good" in page
+
+
+def test_journey_overview_summarises_the_map(small: Playbook) -> None:
+    page = build_site(small, "en").pages["journeys/kettle/index.md"].content
+    assert "| [Checkout](dat-hang.md#checkout) ★ | Digital | Owned | Yes | Sales |" in page
+    assert "## Pain points" in page and "Too many form fields" in page
+    assert "- **NPS target:** 40" in page
+    assert '!!! abstract "Persona: Lan"' in page
+
+
+def test_team_checklists_group_by_slug(small: Playbook) -> None:
+    site = build_site(small, "en")
+    assert {"checklists/marketing.md", "checklists/sales.md",
+            "checklists/contact-center.md"} <= set(site.pages)
+    contact = site.pages["checklists/contact-center.md"].content
+    assert contact.count("- [ ] ") == 2
+    assert "[Đặt hàng](../journeys/kettle/dat-hang.md#confirmation-call)" in contact
+    # A touchpoint without a team (the friend's referral) is on no team page.
+    assert not any("Lời giới thiệu" in p.content for k, p in site.pages.items()
+                   if k.startswith("checklists/"))
+
+
+def test_navigation_keeps_stage_order(small: Playbook) -> None:
+    nav = build_site(small, "vi").nav
+    assert [item.title for item in nav] == ["Hành trình", "Checklist theo bộ phận"]
+    journey = nav[0].children[1]
+    assert journey.title == "Buying a kettle online"
+    assert [c.path for c in journey.children] == [
+        "journeys/kettle/index.md", "journeys/kettle/nhan-thuc.md",
+        "journeys/kettle/dat-hang.md", "journeys/kettle/checklist.md"]
+
+
+def test_labels_follow_the_theme_language(small: Playbook) -> None:
+    assert build_site(small, "vi").pages["journeys/index.md"].content.startswith("# Hành trình")
+    assert build_site(small, "en").pages["journeys/index.md"].content.startswith("# Journeys")
+    assert labels("en-GB") is labels("en") and labels("fr") is labels("en")
+    assert labels(None)["journeys"] == "Journeys"
+
+
+def test_every_label_exists_in_both_languages() -> None:
+    assert EN.keys() == VI.keys()
+    assert all(VI[key].strip() for key in VI)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
+        ("R&D **team**", "R&amp;D **team**"),
+        ("[x](javascript:alert(1))", "[x]&#40;javascript:alert(1))"),
+        ("[x]( JaVaScRiPt:alert(1))", "[x]&#40; JaVaScRiPt:alert(1))"),
+        ("![i](data:image/svg+xml;base64,AAA)", "![i]&#40;data:image/svg+xml;base64,AAA)"),
+        ("[x]: javascript:alert(1)", "[x]&#58; javascript:alert(1)"),
+        ("[ok](https://example.com) [rel](../x.md)", "[ok](https://example.com) [rel](../x.md)"),
+        ("name {: onclick=alert(1) }", "name &#123;: onclick=alert(1) }"),
+        ('--8<-- "secret.txt"', '--8&lt;-- "secret.txt"'),
+        ("use `<b>` literally", "use `<b>` literally"),
+    ],
+)
+def test_escape_text(text: str, expected: str) -> None:
+    assert escape_text(text) == expected
+
+
+def test_inline_and_cell_contexts() -> None:
+    assert inline("Hotline\n  #1 ##") == "Hotline #1 \\#\\#"
+    assert cell("a | b <i>") == "a \\| b &lt;i>"
+
+
+def test_templates_escape_user_text_everywhere(tmp_path: Path) -> None:
+    folder = tmp_path / "journeys" / "evil"
+    folder.mkdir(parents=True)
+    (folder / "journey.yaml").write_text((FIXTURES / "evil.yaml").read_text("utf-8"), "utf-8")
+    site = build_site(Playbook.load(tmp_path / "journeys", tmp_path), "en")
+    for path, page in site.pages.items():
+        # No tag can open: every `<` in generated Markdown comes from user text, escaped.
+        assert not re.search(r"<[a-zA-Z/!]", page.content.replace("`<b>code</b>`", "")), path
+        assert "](javascript" not in page.content.lower(), path
+        assert "{: onclick" not in page.content, path
+
