@@ -114,7 +114,8 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         items[position:position] = [_to_mkdocs(item, files) for item in self.site.nav]
         pages = _pages_in(items)
         # Pages outside the nav keep their Page objects (MkDocs made them) but get no links.
-        for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None], strict=True):
+        neighbours = zip([None, *pages[:-1]], pages, [*pages[1:], None], strict=True)
+        for previous, page, following in neighbours:
             page.previous_page, page.next_page = previous, following
         _set_parents(items, None)
         return Navigation(items, pages)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeybook.cli import main
+
+from .conftest import FIXTURES, ROOT, write_journey
+
+
+def test_check_passes_on_the_sample(capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("ok: 3 journeys, ")
+
+
+def test_check_lists_every_problem_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    write_journey(tmp_path / "journeys", "good", (FIXTURES / "small.yaml").read_text("utf-8"))
+    write_journey(tmp_path / "journeys", "bad",
+                  "title: Bad\nstages:\n  - name: One\n    touchpoints:\n"
+                  "      - {name: A, emotion: -3, chanel: digital}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "error: journeys/bad/journey.yaml:5:28: stages[0].touchpoints[0].emotion: must be a "
+        "whole number from -2 to 2, got -3",
+        "error: journeys/bad/journey.yaml:5:32: stages[0].touchpoints[0].chanel: unknown key "
+        "`chanel` (did you mean `channel`?). Allowed here: id, name, channel, control, direct, "
+        "team, doing, thinking, feeling, expects, frustrations, desired, emotion, target, "
+        "moment_of_truth, layers, checklist, improvements",
+        "2 problems found.",
+    ]
+
+
+def test_check_with_another_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_journey(tmp_path / "maps", "good", (FIXTURES / "small.yaml").read_text("utf-8"))
+    assert main(["check", "--journeys", str(tmp_path / "maps")]) == 0
+    assert "ok: 1 journeys, 4 touchpoints" in capsys.readouterr().out
+
+
+def test_check_without_a_journeys_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert "the journeys folder does not exist" in capsys.readouterr().err
+
+
+def test_help_lists_check(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    assert "check" in capsys.readouterr().out
