@@ -292,3 +292,14 @@ def test_all_files_reported_together(tmp_path: Path) -> None:
                      "journeys/d/journey.yaml"]
     assert "has no journey.yaml" in str(caught.value)
     assert str(caught.value).endswith("3 problems found; fix them and build again.")
+
+
+def test_readme_example_is_a_valid_journey(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    folder = tmp_path / "journeys" / "mua-sam"
+    folder.mkdir(parents=True)
+    (folder / "journey.yaml").write_text(example, encoding="utf-8")
+    [journey] = load_journeys(tmp_path / "journeys")
+    assert journey.stages[0].id == "quyet-dinh"
+    assert journey.stages[0].touchpoints[0].moment_of_truth
