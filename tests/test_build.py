@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from journeybook.playbook import Playbook
@@ -207,3 +208,10 @@ def test_injection_is_shown_as_text(project) -> None:
     assert any("<script>alert('stage')</script>" in n.get_text() for n in nav_labels)
     # The snippet marker stayed text: README.md was not pulled into the page.
     assert '--8<-- "README.md"' in overview.get_text()
+
+
+def test_serve_watches_the_journeys_folder(project) -> None:
+    p = project()
+    config = load_config(str(p.root / "mkdocs.yml"))
+    config.plugins.on_config(config)
+    assert str((p.root / "journeys").resolve()) in config.watch
