@@ -54,8 +54,8 @@ def test_journey_overview_and_checklist_page(sample_site: Project) -> None:
     assert texts(page.select("article h1")) == [journey.title]
     stage_links = [a["href"] for a in page.select("article h3 a:not(.headerlink)")]
     assert stage_links == [f"{stage.id}/" for stage in journey.stages]
-    rows = page.select("article table tbody tr")
-    assert len(rows) == journey.touchpoint_count
+    stage_tables = [t for t in page.select("article table") if not t.find_parent("details")]
+    assert sum(len(t.select("tbody tr")) for t in stage_tables) == journey.touchpoint_count
     checklist = sample_site.html(f"journeys/{journey.id}/checklist")
     assert len(checklist.select("article input[type=checkbox]")) == sum(
         len(t.checklist) for _, t in journey.touchpoints())
@@ -67,6 +67,8 @@ def test_team_checklist_pages(sample_site: Project) -> None:
     teams = SAMPLE.teams()
     index = sample_site.html("checklists")
     assert len(index.select("article table tbody tr")) == len(teams)
+    journeys = sample_site.html("journeys")
+    assert len(journeys.select("article table tbody tr")) == len(SAMPLE.journeys)
     for team in teams:
         page = sample_site.html(f"checklists/{team.slug}")
         assert texts(page.select("article h1")) == [f"Checklist: {team.name}"]

@@ -84,6 +84,15 @@ EN: dict[str, str] = {
     "emotion_0": "Neutral",
     "emotion_1": "Good",
     "emotion_2": "Very good",
+    "emotion_curve": "Emotion curve",
+    "chart_data": "Chart data",
+    "curve": "Curve",
+    "pain_point": "Pain point",
+    "chart_alt": "Emotion curve of {what} across {count} touchpoints, from −2 (very bad) to +2 "
+    "(very good): lowest {low} at {low_name}, highest {high} at {high_name}. {moments} moments "
+    "of truth, {pains} pain points.",
+    "chart_alt_target": " The dashed line is the target experience.",
+    "sparkline_alt": "Emotion curve of {what}",
 }
 
 VI: dict[str, str] = {
@@ -168,6 +177,15 @@ VI: dict[str, str] = {
     "emotion_0": "Bình thường",
     "emotion_1": "Tốt",
     "emotion_2": "Rất tốt",
+    "emotion_curve": "Đường cảm xúc",
+    "chart_data": "Dữ liệu biểu đồ",
+    "curve": "Đường cảm xúc",
+    "pain_point": "Điểm đau",
+    "chart_alt": "Đường cảm xúc của {what} qua {count} điểm chạm, từ −2 (rất tệ) đến +2 (rất "
+    "tốt): thấp nhất {low} tại {low_name}, cao nhất {high} tại {high_name}. {moments} khoảnh "
+    "khắc quyết định, {pains} điểm đau.",
+    "chart_alt_target": " Đường nét đứt là trải nghiệm mục tiêu.",
+    "sparkline_alt": "Đường cảm xúc của {what}",
 }
 
 LANGUAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(

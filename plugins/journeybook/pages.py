@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .charts import ChartSpec, Kind, Point
 from .i18n import labels
 from .model import Journey, Stage, Touchpoint
 from .playbook import Playbook, Team
@@ -49,6 +50,8 @@ class NavItem:
 class Site:
     pages: dict[str, SitePage] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
+    #: Charts the pages show, by path without the ``-light.svg``/``-dark.svg`` ending.
+    charts: dict[str, ChartSpec] = field(default_factory=dict)
 
 
 # --- escaping: the one place user text is made safe for Markdown -------------------------
@@ -121,6 +124,12 @@ def indented(value: Any, width: int = 4) -> Markup:
     return Markup(text.replace("\n", "\n" + " " * width))
 
 
+def alt(value: Any) -> Markup:
+    """Image alt text: one line, with Markdown's own punctuation made literal."""
+    text = escape_text(" ".join(str(value).split()))
+    return Markup(re.sub(r"([\\`*_\[\]])", r"\\\1", text))
+
+
 def score(value: int | None) -> Markup:
     """An emotion score with its sign: +2, 0, and a typographic minus for -1."""
     if value is None:
@@ -139,7 +148,9 @@ _TEMPLATES = jinja2.Environment(
     keep_trailing_newline=True,
     autoescape=False,
 )
-_TEMPLATES.filters.update(inline=inline, cell=cell, quoted=quoted, indented=indented, score=score)
+_TEMPLATES.filters.update(
+    inline=inline, cell=cell, quoted=quoted, indented=indented, score=score, alt=alt
+)
 
 
 def journey_path(journey: Journey) -> str:
@@ -163,6 +174,12 @@ def touchpoint_link(journey: Journey, stage: Stage, touchpoint: Touchpoint) -> s
     return f"{stage_path(journey, stage)}#{touchpoint.id}"
 
 
+def chart_path(journey: Journey, stage: Stage | None = None, kind: str = "curve") -> str:
+    """Where a chart goes, without its ``-light.svg``/``-dark.svg`` ending."""
+    name = "sparkline" if kind == "sparkline" else (f"stage-{stage.id}" if stage else "journey")
+    return f"{JOURNEYS}/{journey.id}/charts/{name}"
+
+
 class _Renderer:
     def __init__(self, playbook: Playbook, language: str | None) -> None:
         self.playbook = playbook
@@ -177,9 +194,37 @@ class _Renderer:
             return Markup(relative + (f"#{anchor}" if anchor else ""))
 
         content = _TEMPLATES.get_template(template).render(
-            t=self.t, url=url, paths=_PATHS, label=self.label, **context
+            t=self.t, url=url, paths=_PATHS, label=self.label, chart=self.chart, **context
         )
         self.site.pages[path] = SitePage(path, content, source)
+
+    def chart(self, journey: Journey, stage: Stage | None = None,
+              kind: Kind = "curve") -> dict[str, Any]:
+        """Declare a chart for the page being rendered; returns what the template shows."""
+        rows = [(s, t) for s, t in journey.touchpoints() if stage is None or s is stage]
+        t = self.t
+        spec = ChartSpec(
+            kind=kind,
+            points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target, tp.moment_of_truth)
+                         for s, tp in rows),
+            levels=tuple(t[f"emotion_{level}"] for level in range(-2, 3)),
+            legend=(t["as_is"], t["target"], t["moment_of_truth"], t["pain_point"]),
+        )
+        path = chart_path(journey, stage, kind)
+        self.site.charts[path] = spec
+        what = f"“{stage.name if stage else journey.title}”"
+        if kind == "sparkline":
+            text = t["sparkline_alt"].format(what=what)
+        else:
+            low = min(rows, key=lambda row: row[1].emotion)[1]
+            high = max(rows, key=lambda row: row[1].emotion)[1]
+            text = t["chart_alt"].format(
+                what=what, count=len(rows), low=score(low.emotion), low_name=f"“{low.name}”",
+                high=score(high.emotion), high_name=f"“{high.name}”",
+                moments=sum(tp.moment_of_truth for _, tp in rows),
+                pains=sum(tp.is_pain_point for _, tp in rows),
+            ) + (t["chart_alt_target"] if spec.has_target else "")
+        return {"path": path, "alt": text, "rows": rows}
 
     def label(self, key: Any) -> str:
         """The localised label of a fixed vocabulary value (channel, status, emotion …)."""

@@ -21,6 +21,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from .cache import ChartCache
+from .charts import render_all
 from .pages import NavItem, Site, build_site
 from .playbook import Playbook
 from .source import JourneybookError
@@ -51,6 +53,12 @@ class JourneybookConfig(base.Config):
 
     nav = c.Type(bool, default=True)
     """Add the journey and team-checklist sections to the navigation."""
+
+    cache_dir = c.Type(str, default=".cache/journeybook")
+    """Where drawn charts are kept between builds, relative to ``mkdocs.yml``."""
+
+    max_workers = c.Type(int, default=0)
+    """Processes that draw charts in parallel; 0 means one per CPU core."""
 
 
 class JourneybookPlugin(BasePlugin[JourneybookConfig]):
@@ -100,8 +108,13 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
                 Path(os.path.relpath(page.source, docs_dir)).as_posix() if page.source else None
             )
             files.append(file)
-        log.info("Generated %d pages from %d journeys", len(self.site.pages),
-                 len(playbook.journeys))
+        cache = ChartCache((root / self.config.cache_dir).resolve())
+        workers = self.config.max_workers or os.cpu_count() or 1
+        charts, stats = render_all(self.site.charts, cache, workers)
+        for path, svg in charts.items():
+            files.append(File.generated(config, path, content=svg))
+        log.info("Generated %d pages from %d journeys; charts: %d drawn, %d from cache",
+                 len(self.site.pages), len(playbook.journeys), stats.rendered, stats.cached)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:

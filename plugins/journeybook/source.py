@@ -196,7 +196,8 @@ def read_yaml(path: Path, file: str) -> YamlDocument:
     ):
         return fail(1, 1, "the file is empty; a journey needs at least `title:` and `stages:`")
 
-    yaml = YAML(typ="safe", pure=True)
+    # The C parser (ruamel.yaml.clib) is ~9x faster and keeps positions; pure Python otherwise.
+    yaml = YAML(typ="safe")
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:

@@ -1,0 +1,336 @@
+"""Emotion charts as SVG, drawn with matplotlib.
+
+A chart is described by a :class:`ChartSpec`: plain, hashable data holding exactly what is
+drawn (points, labels, size). Its :meth:`ChartSpec.key` is the cache key, and
+:func:`render` turns it into a light and a dark SVG. Rendering is deterministic: the same
+spec gives the same bytes, so caches and two builds agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import io
+import json
+import multiprocessing
+import re
+import textwrap
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .cache import ChartCache
+
+#: The drawing code itself is part of every cache key: edit this file and charts are redrawn.
+CHART_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+Kind = Literal["curve", "sparkline"]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One touchpoint on the x axis."""
+
+    id: str
+    name: str
+    stage: str
+    emotion: int
+    target: int | None
+    moment_of_truth: bool
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    kind: Kind
+    points: tuple[Point, ...]
+    #: Names of the five emotion levels, −2 … +2, in the site's language.
+    levels: tuple[str, ...]
+    #: Legend entries: as-is, to-be, moment of truth, pain point.
+    legend: tuple[str, ...]
+
+    @property
+    def has_target(self) -> bool:
+        return any(p.target is not None for p in self.points)
+
+    def key(self) -> str:
+        """Hash of everything that shapes the picture, the palettes and the code version."""
+        payload = json.dumps(
+            [CHART_VERSION, _matplotlib_version(), asdict(self), PALETTES],
+            ensure_ascii=False, sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+# Colours by role. The dark SVG is the light one with each colour swapped for its dark
+# counterpart, so every role must have its own distinct colour (checked in the tests).
+PALETTES: Mapping[str, Mapping[str, str]] = {
+    "light": {
+        "text": "#3b3f4a",
+        "muted": "#6b7080",
+        "grid": "#d9dbe3",
+        "zero": "#9a9fb0",
+        "band": "#eef0f7",
+        "as_is": "#3949ab",
+        "to_be": "#c75000",
+        "pain": "#c62828",
+        "moment": "#b8860b",
+    },
+    "dark": {
+        "text": "#e2e4ec",
+        "muted": "#a4a9bb",
+        "grid": "#3a3e4d",
+        "zero": "#6c7186",
+        "band": "#282b38",
+        "as_is": "#8c9eff",
+        "to_be": "#ffab40",
+        "pain": "#ff6e6e",
+        "moment": "#ffd54f",
+    },
+}
+
+
+@functools.cache
+def _matplotlib_version() -> str:
+    # Read from metadata: importing matplotlib costs a third of a second that a build whose
+    # charts are all cached need not pay.
+    return importlib.metadata.version("matplotlib")
+
+
+def _matplotlib():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib import pyplot, rcParams
+
+    rcParams.update({
+        # Text stays text: crisp, small, selectable, searchable.
+        "svg.fonttype": "none",
+        # Fixed salt: element ids in the SVG are the same on every run.
+        "svg.hashsalt": "journeybook",
+        "svg.image_inline": True,
+        # DejaVu Sans ships with matplotlib and covers Vietnamese; the browser picks the
+        # reader's sans-serif when it has no DejaVu.
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],
+        "font.size": 10,
+        "axes.unicode_minus": True,
+        "path.simplify": False,
+    })
+    return pyplot
+
+
+def _wrap(text: str, width: int, lines: int) -> str:
+    """Wrap to ``lines`` lines of ``width`` characters, ending in "…" when cut."""
+    wrapped = textwrap.wrap(" ".join(text.split()), width=max(width, 4)) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: max(width - 1, 1)].rstrip() + "…"
+    return "\n".join(wrapped)
+
+
+def _abbreviate(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _curve(spec: ChartSpec, colours: Mapping[str, str]):
+    pyplot = _matplotlib()
+    points = spec.points
+    n = len(points)
+    # Wide enough that labels never overlap, narrow enough to fit the page: beyond ~14
+    # touchpoints the labels turn and shorten instead of the chart growing.
+    width = min(max(1.8 + 0.5 * n, 6.0), 10.0)
+    slot = (width - 1.6) / max(n, 1)  # inches per touchpoint
+    rotate = slot < 0.95
+    # The saved picture is cropped to what is drawn, so the axes box only sets proportions.
+    figure = pyplot.figure(figsize=(width, 3.4))
+    figure.patch.set_alpha(0)
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    axes.set_facecolor("none")
+    xs = list(range(n))
+
+    # Stage bands, shaded alternately and named at the top.
+    start = 0
+    stages: list[tuple[str, int, int]] = []
+    for i, point in enumerate(points + (None,)):  # type: ignore[operator]
+        if point is None or (i > 0 and point.stage != points[i - 1].stage):
+            stages.append((points[start].stage, start, i - 1))
+            start = i
+    for number, (name, first, last) in enumerate(stages):
+        if number % 2 == 0:
+            axes.axvspan(first - 0.5, last + 0.5, color=colours["band"], zorder=0, lw=0)
+        chars = max(int((last - first + 1) * slot * 72 / 6.2), 6)
+        axes.text((first + last) / 2, 2.72, _wrap(name, chars, 2), ha="center", va="bottom",
+                  fontsize=9.5, fontweight="bold", color=colours["muted"], linespacing=1.1)
+
+    axes.axhline(0, color=colours["zero"], lw=1.0, zorder=1)
+    for level in (-2, -1, 1, 2):
+        axes.axhline(level, color=colours["grid"], lw=0.6, zorder=1)
+    axes.set_ylim(-2.6, 2.6)
+    axes.set_xlim(-0.5, n - 0.5)
+    axes.set_yticks([-2, -1, 0, 1, 2])
+    axes.set_yticklabels([f"{v:+d}  {name}".replace("+0", "0").replace("-", "\u2212")
+                          for v, name in zip((-2, -1, 0, 1, 2), spec.levels, strict=True)])
+
+    axes.set_xticks(xs)
+    if rotate:
+        labels = [_abbreviate(p.name, 30) for p in points]
+        axes.set_xticklabels(labels, rotation=55, ha="right", rotation_mode="anchor",
+                             fontsize=7.5 if n > 24 else 9)
+    else:
+        chars = max(int(slot * 72 / 5.2), 8)
+        axes.set_xticklabels([_wrap(p.name, chars, 3) for p in points], fontsize=9,
+                             linespacing=1.05)
+    axes.tick_params(colors=colours["text"], length=0, pad=4)
+    for side in axes.spines.values():
+        side.set_visible(False)
+
+    emotions = [p.emotion for p in points]
+    axes.plot(xs, emotions, color=colours["as_is"], lw=2.2, zorder=3, solid_capstyle="round",
+              label=spec.legend[0])
+    if spec.has_target:
+        tx = [x for x, p in zip(xs, points, strict=True) if p.target is not None]
+        ty = [p.target for p in points if p.target is not None]
+        axes.plot(tx, ty, color=colours["to_be"], lw=1.8, ls=(0, (5, 3)), zorder=2,
+                  marker="D", markersize=5.5, markerfacecolor="none", markeredgewidth=1.4,
+                  label=spec.legend[1], gid="to-be")
+    for x, point in zip(xs, points, strict=True):
+        pain = point.emotion < 0
+        # One marker per touchpoint, named by its id, so tests and scripts can read the SVG.
+        axes.plot([x], [point.emotion], linestyle="none", zorder=4,
+                  marker="v" if pain else "o", markersize=8 if pain else 7,
+                  markerfacecolor=colours["pain"] if pain else colours["as_is"],
+                  markeredgecolor="white" if not pain else colours["pain"], markeredgewidth=1,
+                  gid=f"as-is-{point.id}")
+        if point.moment_of_truth:
+            axes.plot([x], [point.emotion + 0.38], linestyle="none", zorder=5, marker="*",
+                      markersize=12, color=colours["moment"], gid=f"moment-{point.id}")
+
+    handles = [
+        pyplot.Line2D([], [], color=colours["as_is"], lw=2.2, marker="o", markersize=6,
+                      markeredgecolor="white", label=spec.legend[0]),
+    ]
+    if spec.has_target:
+        handles.append(pyplot.Line2D([], [], color=colours["to_be"], lw=1.8, ls=(0, (5, 3)),
+                                     marker="D", markersize=5, markerfacecolor="none",
+                                     label=spec.legend[1]))
+    if any(p.moment_of_truth for p in points):
+        handles.append(pyplot.Line2D([], [], color=colours["moment"], lw=0, marker="*",
+                                     markersize=11, label=spec.legend[2]))
+    if any(p.emotion < 0 for p in points):
+        handles.append(pyplot.Line2D([], [], color=colours["pain"], lw=0, marker="v",
+                                     markersize=7, label=spec.legend[3]))
+    legend = axes.legend(handles=handles, loc="lower left", ncols=len(handles),
+                         bbox_to_anchor=(0.0, 1.13), frameon=False, fontsize=9,
+                         handlelength=2.4, columnspacing=1.6, borderaxespad=0)
+    for text in legend.get_texts():
+        text.set_color(colours["text"])
+    return figure
+
+
+def _sparkline(spec: ChartSpec, colours: Mapping[str, str]):
+    pyplot = _matplotlib()
+    figure = pyplot.figure(figsize=(1.9, 0.45))
+    figure.patch.set_alpha(0)
+    axes = figure.add_axes((0.02, 0.06, 0.96, 0.88))
+    axes.set_axis_off()
+    n = len(spec.points)
+    axes.set_xlim(-0.5, n - 0.5)
+    axes.set_ylim(-2.4, 2.4)
+    axes.axhline(0, color=colours["zero"], lw=0.6)
+    axes.plot(range(n), [p.emotion for p in spec.points], color=colours["as_is"], lw=1.4,
+              solid_joinstyle="round")
+    pains = [(x, p.emotion) for x, p in enumerate(spec.points) if p.emotion < 0]
+    if pains:
+        axes.plot(*zip(*pains, strict=True), linestyle="none", marker="v", markersize=3.2,
+                  color=colours["pain"])
+    return figure
+
+
+_DRAW = {"curve": _curve, "sparkline": _sparkline}
+_SVG_ID = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+
+
+def render(spec: ChartSpec) -> dict[str, bytes]:
+    """The chart as ``{"light": svg, "dark": svg}``."""
+    pyplot = _matplotlib()
+    figure = _DRAW[spec.kind](spec, PALETTES["light"])
+    buffer = io.StringIO()
+    try:
+        # A curve is cropped to what it draws; a sparkline keeps its fixed size.
+        crop = {"bbox_inches": "tight", "pad_inches": 0.06} if spec.kind == "curve" else {}
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, **crop)
+    finally:
+        pyplot.close(figure)
+    light = _SVG_ID.sub("", buffer.getvalue())
+    return {"light": light.encode("utf-8"), "dark": _recolour(light, "dark").encode("utf-8")}
+
+
+def _recolour(svg: str, palette: str) -> str:
+    """Swap every light palette colour for its counterpart; white marker rims follow text."""
+    swaps = {PALETTES["light"][role].lower(): PALETTES[palette][role]
+             for role in PALETTES["light"]}
+    swaps["#ffffff"] = "#1e2129"  # marker rims cut out from the page background
+    pattern = re.compile("|".join(re.escape(colour) for colour in swaps), re.I)
+    return pattern.sub(lambda m: swaps[m.group(0).lower()], svg)
+
+
+# --- many charts at once -------------------------------------------------------------------
+
+VARIANTS = ("light", "dark")
+
+
+@dataclass
+class RenderStats:
+    rendered: int = 0
+    cached: int = 0
+
+
+def render_all(
+    specs: Mapping[str, ChartSpec], cache: ChartCache | None, max_workers: int = 1
+) -> tuple[dict[str, bytes], RenderStats]:
+    """Every chart as ``{"<path>-light.svg": svg, "<path>-dark.svg": svg}``.
+
+    Charts found in the cache are read, not drawn. The rest are drawn in parallel worker
+    processes when there are enough of them to pay for starting the workers.
+    """
+    keys = {path: spec.key() for path, spec in specs.items()}
+    drawn: dict[str, dict[str, bytes]] = {}
+    missing: dict[str, ChartSpec] = {}
+    for path, key in keys.items():
+        if key in drawn or key in missing:
+            continue
+        found = cache.get(key) if cache else None
+        if found is None:
+            missing[key] = specs[path]
+        else:
+            drawn[key] = found
+    stats = RenderStats(cached=len(drawn))
+    for key, svgs in zip(missing, _draw_many(list(missing.values()), max_workers), strict=True):
+        drawn[key] = svgs
+        if cache:
+            cache.put(key, svgs)
+    stats.rendered = len(missing)
+    if cache:
+        cache.keep(set(keys.values()))
+    files = {f"{path}-{variant}.svg": drawn[key][variant]
+             for path, key in keys.items() for variant in VARIANTS}
+    return files, stats
+
+
+#: Below this many charts, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 12
+
+
+def _draw_many(specs: list[ChartSpec], max_workers: int) -> list[dict[str, bytes]]:
+    workers = min(max_workers, len(specs) // 4)
+    if workers < 2 or len(specs) < _PARALLEL_FROM:
+        return [render(spec) for spec in specs]
+    # "spawn": forking a process that runs threads (as `mkdocs serve` does) can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render, specs, chunksize=max(1, len(specs) // (workers * 4))))
