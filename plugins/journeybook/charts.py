@@ -137,67 +137,88 @@ def _abbreviate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def _text_width(text: str, size: float) -> float:
+    """Width in inches of one line of text, measured as the SVG backend measures it."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    width, _, _ = TextToPath().get_text_width_height_descent(
+        text, FontProperties(size=size), ismath=False
+    )
+    return width / 72
+
+
 def _curve(spec: ChartSpec, colours: Mapping[str, str]):
+    # Every label is a plain `text` at a computed place, not an axis tick or a legend: ticks
+    # and legends cost matplotlib a second layout pass, and a build draws thousands of these.
     pyplot = _matplotlib()
     points = spec.points
     n = len(points)
-    # Wide enough that labels never overlap, narrow enough to fit the page: beyond ~14
+    # Wide enough that labels never overlap, narrow enough to fit the page: beyond ~9
     # touchpoints the labels turn and shorten instead of the chart growing.
-    width = min(max(1.8 + 0.5 * n, 6.0), 10.0)
-    slot = (width - 1.6) / max(n, 1)  # inches per touchpoint
-    rotate = slot < 0.95
-    # The saved picture is cropped to what is drawn, so the axes box only sets proportions.
-    figure = pyplot.figure(figsize=(width, 3.4))
+    left, right = 1.3, 0.15
+    width = min(max(left + right + 0.9 * n, 6.0), 10.0)
+    slot = (width - left - right) / max(n, 1)  # inches per touchpoint
+    rotate = slot < 0.85
+    label_size = 7.5 if n > 24 else 9.0
+    if rotate:
+        names = [_abbreviate(p.name, 30) for p in points]
+        longest = max(_text_width(name, label_size) for name in names)  # inches
+        bottom = 0.2 + longest * 0.82  # sin(55°)
+    else:
+        chars = max(int(slot * 72 / 5.2), 8)
+        names = [_wrap(p.name, chars, 3) for p in points]
+        lines = max(name.count("\n") + 1 for name in names)
+        bottom = 0.2 + lines * label_size * 1.25 / 72
+    plot, top = 2.5, 0.8
+    height = bottom + plot + top
+    figure = pyplot.figure(figsize=(width, height))
     figure.patch.set_alpha(0)
-    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
-    axes.set_facecolor("none")
+    axes = figure.add_axes((left / width, bottom / height, (width - left - right) / width,
+                            plot / height))
+    axes.set_axis_off()
+    axes.set_xlim(-0.5, n - 0.5)
+    axes.set_ylim(-2.6, 2.6)
     xs = list(range(n))
 
-    # Stage bands, shaded alternately and named at the top.
-    start = 0
+    # Stage bands, shaded alternately and named above the plot.
     stages: list[tuple[str, int, int]] = []
-    for i, point in enumerate(points + (None,)):  # type: ignore[operator]
-        if point is None or (i > 0 and point.stage != points[i - 1].stage):
-            stages.append((points[start].stage, start, i - 1))
-            start = i
+    first = 0
+    for i in range(1, n + 1):
+        if i == n or points[i].stage != points[i - 1].stage:
+            stages.append((points[first].stage, first, i - 1))
+            first = i
     for number, (name, first, last) in enumerate(stages):
         if number % 2 == 0:
             axes.axvspan(first - 0.5, last + 0.5, color=colours["band"], zorder=0, lw=0)
         chars = max(int((last - first + 1) * slot * 72 / 6.2), 6)
-        axes.text((first + last) / 2, 2.72, _wrap(name, chars, 2), ha="center", va="bottom",
+        axes.text((first + last) / 2, 2.7, _wrap(name, chars, 2), ha="center", va="bottom",
                   fontsize=9.5, fontweight="bold", color=colours["muted"], linespacing=1.1)
 
-    axes.axhline(0, color=colours["zero"], lw=1.0, zorder=1)
-    for level in (-2, -1, 1, 2):
-        axes.axhline(level, color=colours["grid"], lw=0.6, zorder=1)
-    axes.set_ylim(-2.6, 2.6)
-    axes.set_xlim(-0.5, n - 0.5)
-    axes.set_yticks([-2, -1, 0, 1, 2])
-    axes.set_yticklabels([f"{v:+d}  {name}".replace("+0", "0").replace("-", "\u2212")
-                          for v, name in zip((-2, -1, 0, 1, 2), spec.levels, strict=True)])
+    # Levels: grid lines, a stronger zero line, and their names on the left.
+    for level, name in zip((-2, -1, 0, 1, 2), spec.levels, strict=True):
+        axes.axhline(level, color=colours["zero" if level == 0 else "grid"],
+                     lw=1.0 if level == 0 else 0.6, zorder=1)
+        sign = f"{level:+d}".replace("+0", "0").replace("-", "\u2212")
+        axes.text(-0.5 - 0.1 / slot, level, f"{sign}  {name}", ha="right", va="center",
+                  fontsize=9.5, color=colours["text"])
 
-    axes.set_xticks(xs)
-    if rotate:
-        labels = [_abbreviate(p.name, 30) for p in points]
-        axes.set_xticklabels(labels, rotation=55, ha="right", rotation_mode="anchor",
-                             fontsize=7.5 if n > 24 else 9)
-    else:
-        chars = max(int(slot * 72 / 5.2), 8)
-        axes.set_xticklabels([_wrap(p.name, chars, 3) for p in points], fontsize=9,
-                             linespacing=1.05)
-    axes.tick_params(colors=colours["text"], length=0, pad=4)
-    for side in axes.spines.values():
-        side.set_visible(False)
+    # Touchpoint names under the plot.
+    for x, name in zip(xs, names, strict=True):
+        if rotate:
+            axes.text(x, -2.75, name, rotation=55, ha="right", va="top",
+                      rotation_mode="anchor", fontsize=label_size, color=colours["text"])
+        else:
+            axes.text(x, -2.75, name, ha="center", va="top", fontsize=label_size,
+                      linespacing=1.05, color=colours["text"])
 
-    emotions = [p.emotion for p in points]
-    axes.plot(xs, emotions, color=colours["as_is"], lw=2.2, zorder=3, solid_capstyle="round",
-              label=spec.legend[0])
+    axes.plot(xs, [p.emotion for p in points], color=colours["as_is"], lw=2.2, zorder=3,
+              solid_capstyle="round")
     if spec.has_target:
-        tx = [x for x, p in zip(xs, points, strict=True) if p.target is not None]
-        ty = [p.target for p in points if p.target is not None]
-        axes.plot(tx, ty, color=colours["to_be"], lw=1.8, ls=(0, (5, 3)), zorder=2,
-                  marker="D", markersize=5.5, markerfacecolor="none", markeredgewidth=1.4,
-                  label=spec.legend[1], gid="to-be")
+        targets = [(x, p.target) for x, p in zip(xs, points, strict=True) if p.target is not None]
+        axes.plot(*zip(*targets, strict=True), color=colours["to_be"], lw=1.8,
+                  ls=(0, (5, 3)), zorder=2, marker="D", markersize=5.5, markerfacecolor="none",
+                  markeredgewidth=1.4, gid="to-be")
     for x, point in zip(xs, points, strict=True):
         pain = point.emotion < 0
         # One marker per touchpoint, named by its id, so tests and scripts can read the SVG.
@@ -210,25 +231,29 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
             axes.plot([x], [point.emotion + 0.38], linestyle="none", zorder=5, marker="*",
                       markersize=12, color=colours["moment"], gid=f"moment-{point.id}")
 
-    handles = [
-        pyplot.Line2D([], [], color=colours["as_is"], lw=2.2, marker="o", markersize=6,
-                      markeredgecolor="white", label=spec.legend[0]),
-    ]
+    # Legend, in one row above everything; line style and marker tell the series apart
+    # without colour.
+    entries = [(spec.legend[0], {"color": colours["as_is"], "lw": 2.2, "marker": "o",
+                                 "markersize": 6, "markeredgecolor": "white"})]
     if spec.has_target:
-        handles.append(pyplot.Line2D([], [], color=colours["to_be"], lw=1.8, ls=(0, (5, 3)),
-                                     marker="D", markersize=5, markerfacecolor="none",
-                                     label=spec.legend[1]))
+        entries.append((spec.legend[1], {"color": colours["to_be"], "lw": 1.8,
+                                         "ls": (0, (5, 3)), "marker": "D", "markersize": 5,
+                                         "markerfacecolor": "none"}))
     if any(p.moment_of_truth for p in points):
-        handles.append(pyplot.Line2D([], [], color=colours["moment"], lw=0, marker="*",
-                                     markersize=11, label=spec.legend[2]))
+        entries.append((spec.legend[2], {"color": colours["moment"], "lw": 0, "marker": "*",
+                                         "markersize": 11}))
     if any(p.emotion < 0 for p in points):
-        handles.append(pyplot.Line2D([], [], color=colours["pain"], lw=0, marker="v",
-                                     markersize=7, label=spec.legend[3]))
-    legend = axes.legend(handles=handles, loc="lower left", ncols=len(handles),
-                         bbox_to_anchor=(0.0, 1.13), frameon=False, fontsize=9,
-                         handlelength=2.4, columnspacing=1.6, borderaxespad=0)
-    for text in legend.get_texts():
-        text.set_color(colours["text"])
+        entries.append((spec.legend[3], {"color": colours["pain"], "lw": 0, "marker": "v",
+                                         "markersize": 7}))
+    key = figure.add_axes((0, (height - 0.3) / height, 1, 0.3 / height))
+    key.set_axis_off()
+    key.set_xlim(0, width)
+    key.set_ylim(0, 1)
+    at = 0.1
+    for label, style in entries:
+        key.plot([at, at + 0.18, at + 0.36], [0.5, 0.5, 0.5], markevery=[1], **style)
+        key.text(at + 0.45, 0.5, label, va="center", fontsize=9, color=colours["text"])
+        at += 0.45 + _text_width(label, 9) + 0.25
     return figure
 
 
@@ -261,9 +286,7 @@ def render(spec: ChartSpec) -> dict[str, bytes]:
     figure = _DRAW[spec.kind](spec, PALETTES["light"])
     buffer = io.StringIO()
     try:
-        # A curve is cropped to what it draws; a sparkline keeps its fixed size.
-        crop = {"bbox_inches": "tight", "pad_inches": 0.06} if spec.kind == "curve" else {}
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, **crop)
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     finally:
         pyplot.close(figure)
     light = _SVG_ID.sub("", buffer.getvalue())
