@@ -207,7 +207,7 @@ def test_build_uses_the_cache_and_redraws_only_a_changed_journey(
     # The toaster's curve, sparkline and the changed stage; its other stage and the kettle's
     # four charts come from the cache.
     assert _chart_log(caplog) == (3, 5)
-    assert (p.root / ".cache" / "journeybook" / "manifest.json").is_file()
+    assert (p.root / ".cache" / "journeybook" / "charts" / "manifest.json").is_file()
 
 
 def test_two_builds_are_byte_identical(project, tmp_path: Path) -> None:

@@ -303,3 +303,31 @@ def test_readme_example_is_a_valid_journey(tmp_path: Path) -> None:
     [journey] = load_journeys(tmp_path / "journeys")
     assert journey.stages[0].id == "quyet-dinh"
     assert journey.stages[0].touchpoints[0].moment_of_truth
+
+
+def test_journey_cache_skips_parsing_unchanged_files(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeybook import source
+    from journeybook.cache import JourneyCache
+
+    folder = tmp_path / "journeys" / "kettle"
+    folder.mkdir(parents=True)
+    (folder / "journey.yaml").write_text(SMALL, encoding="utf-8")
+    cache = JourneyCache(tmp_path / "cache")
+    [fresh] = load_journeys(tmp_path / "journeys", cache=cache)
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("an unchanged journey was parsed again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(source, "read_yaml", no_parsing)
+        [cached] = load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+    assert cached == fresh and cached.id == "kettle"
+    # An edit is seen at once, and a broken edit is reported even though a copy is cached.
+    (folder / "journey.yaml").write_text(SMALL.replace("emotion: -1", "emotion: -2"), "utf-8")
+    [edited] = load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+    assert edited.stages[1].touchpoints[0].emotion == -2
+    (folder / "journey.yaml").write_text(SMALL.replace("emotion: -1", "emotion: -3"), "utf-8")
+    with pytest.raises(JourneybookError, match="must be a whole number from -2 to 2"):
+        load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1

@@ -10,6 +10,36 @@ from pathlib import Path
 MANIFEST = "manifest.json"
 
 
+class JourneyCache:
+    """Validated journeys as JSON, keyed by a hash of the file's bytes and the loader's code.
+
+    A warm build reads these instead of parsing and validating YAML again.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> str | None:
+        self.used.add(key)
+        try:
+            return (self.directory / f"{key}.json").read_text("utf-8")
+        except OSError:
+            return None
+
+    def put(self, key: str, text: str) -> None:
+        self.used.add(key)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.directory / f"{key}.json", text.encode("utf-8"))
+
+    def prune(self) -> None:
+        """Forget journeys this build did not ask for."""
+        if self.directory.is_dir():
+            for path in self.directory.glob("*.json"):
+                if path.stem not in self.used:
+                    path.unlink(missing_ok=True)
+
+
 class ChartCache:
     """Light and dark SVGs of each chart, stored as ``<key>-<variant>.svg`` files.
 

@@ -56,6 +56,7 @@ class Site:
 
 # --- escaping: the one place user text is made safe for Markdown -------------------------
 
+_NEEDS_ESCAPING = re.compile(r"[&<{\]`]")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _INLINE_LINK = re.compile(r"\]\s*\(([^)]*)")
 _REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]):[ \t]*(\S*)", re.M)
@@ -91,6 +92,8 @@ def escape_text(value: Any) -> str:
     if isinstance(value, Markup):
         return value
     text = str(value)
+    if not _NEEDS_ESCAPING.search(text):
+        return Markup(text)  # most text: nothing that could become HTML or a link
     out: list[str] = []
     position = 0
     for match in _CODE_SPAN.finditer(text):

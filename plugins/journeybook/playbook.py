@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import JourneyCache
 from .model import Journey, Stage, Touchpoint
 from .slug import slugify
 from .source import JOURNEY_FILE, load_journeys
@@ -49,9 +50,10 @@ class Playbook:
     journeys_dir: Path | None = None
 
     @classmethod
-    def load(cls, journeys_dir: Path, base_dir: Path | None = None) -> Playbook:
+    def load(cls, journeys_dir: Path, base_dir: Path | None = None,
+             cache: JourneyCache | None = None) -> Playbook:
         """Read and validate every journey; raises ``JourneybookError`` listing all problems."""
-        return cls(load_journeys(journeys_dir, base_dir), journeys_dir)
+        return cls(load_journeys(journeys_dir, base_dir, cache), journeys_dir)
 
     def source_of(self, journey: Journey) -> Path | None:
         """The YAML file a journey was read from."""

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .cache import ChartCache
+from .cache import ChartCache, JourneyCache
 from .charts import render_all
 from .pages import NavItem, Site, build_site
 from .playbook import Playbook
@@ -55,7 +55,8 @@ class JourneybookConfig(base.Config):
     """Add the journey and team-checklist sections to the navigation."""
 
     cache_dir = c.Type(str, default=".cache/journeybook")
-    """Where drawn charts are kept between builds, relative to ``mkdocs.yml``."""
+    """Where drawn charts and parsed journeys are kept between builds, relative to
+    ``mkdocs.yml``. Safe to delete at any time."""
 
     max_workers = c.Type(int, default=0)
     """Processes that draw charts in parallel; 0 means one per CPU core."""
@@ -84,8 +85,9 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         if not self.config.enabled:
             return files
         root = Path(config.config_file_path or ".").resolve().parent
+        cache_dir = (root / self.config.cache_dir).resolve()
         try:
-            playbook = Playbook.load(self.journeys_dir, root)
+            playbook = Playbook.load(self.journeys_dir, root, JourneyCache(cache_dir / "journeys"))
         except JourneybookError as exc:
             raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
         language = self.config.language or config.theme.get("language")
@@ -108,7 +110,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
                 Path(os.path.relpath(page.source, docs_dir)).as_posix() if page.source else None
             )
             files.append(file)
-        cache = ChartCache((root / self.config.cache_dir).resolve())
+        cache = ChartCache(cache_dir / "charts")
         workers = self.config.max_workers or os.cpu_count() or 1
         charts, stats = render_all(self.site.charts, cache, workers)
         for path, svg in charts.items():

@@ -8,6 +8,7 @@ build shows everything to fix.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .cache import JourneyCache
 from .model import Journey, id_problems
 from .slug import is_slug, slugify
 
@@ -389,10 +391,40 @@ def journey_files(journeys_dir: Path) -> list[Path]:
     )
 
 
-def load_journeys(journeys_dir: Path, base_dir: Path | None = None) -> list[Journey]:
+#: The code that turns bytes into a Journey; part of the journey cache key.
+_LOADER_VERSION = hashlib.sha256(
+    b"".join((Path(__file__).parent / name).read_bytes()
+             for name in ("source.py", "model.py", "slug.py"))
+).hexdigest()[:16]
+
+
+def _load_cached(path: Path, file: str, journey_id: str,
+                 cache: JourneyCache | None) -> tuple[Journey | None, list[Problem]]:
+    if cache is None:
+        return load_journey(path, file, journey_id)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return load_journey(path, file, journey_id)
+    key = hashlib.sha256(f"{_LOADER_VERSION}\0{journey_id}\0".encode() + raw).hexdigest()[:32]
+    cached = cache.get(key)
+    if cached is not None:
+        try:
+            return Journey.model_validate_json(cached, context={"journey_id": journey_id}), []
+        except ValidationError:
+            pass  # an old or damaged entry: read the YAML again
+    journey, problems = load_journey(path, file, journey_id)
+    if journey is not None:
+        cache.put(key, journey.model_dump_json(by_alias=True))
+    return journey, problems
+
+
+def load_journeys(journeys_dir: Path, base_dir: Path | None = None,
+                  cache: JourneyCache | None = None) -> list[Journey]:
     """Load every journey, or raise :class:`JourneybookError` with every problem found.
 
     File names in messages are relative to ``base_dir`` (the folder of ``mkdocs.yml``).
+    With a ``cache``, unchanged files are not parsed again.
     """
     base = base_dir or journeys_dir.parent
     journeys: list[Journey] = []
@@ -415,12 +447,14 @@ def load_journeys(journeys_dir: Path, base_dir: Path | None = None) -> list[Jour
                                     f"the folder to lowercase letters, digits and hyphens, like "
                                     f"`{slugify(folder) or 'hanh-trinh-mua-hang'}`"))
             continue
-        journey, found = load_journey(path, file, folder)
+        journey, found = _load_cached(path, file, folder, cache)
         problems.extend(found)
         if journey is not None:
             journeys.append(journey)
     if problems:
         raise JourneybookError(problems)
+    if cache is not None:
+        cache.prune()
     return journeys
 
 
