@@ -187,3 +187,30 @@ def test_search_finds_a_touchpoint_by_vietnamese_words(browser, sample_url: str)
         "links => links.map(a => a.getAttribute('href'))")
     assert any("journeys/goi-tong-dai/lien-he-tong-dai/" in href for href in hrefs)
     page.close()
+
+
+def _loaded_width(image) -> int:
+    image.scroll_into_view_if_needed()
+    image.page.wait_for_function("i => i.complete && i.naturalWidth > 0",
+                                 arg=image.element_handle(), timeout=10_000)
+    return image.evaluate("i => i.naturalWidth")
+
+
+def test_charts_load_and_follow_the_palette_toggle(browser, sample_url: str) -> None:
+    page = browser.new_page(color_scheme="light")
+    page.goto(sample_url + "journeys/goi-tong-dai/")
+    light = page.locator("article img[src*='charts/journey-light.svg']")
+    dark = page.locator("article img[src*='charts/journey-dark.svg']")
+    assert _loaded_width(light) > 0
+    assert light.is_visible() and not dark.is_visible()
+    # The header's toggle switches to the dark palette, and the dark chart takes over.
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    assert dark.is_visible() and not light.is_visible()
+    assert _loaded_width(dark) > 0
+    stage = browser.new_page(color_scheme="dark")
+    stage.goto(sample_url + "journeys/goi-tong-dai/lien-he-tong-dai/")
+    stage_dark = stage.locator("article img[src*='charts/stage-lien-he-tong-dai-dark.svg']")
+    assert _loaded_width(stage_dark) > 0 and stage_dark.is_visible()
+    page.close()
+    stage.close()

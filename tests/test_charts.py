@@ -192,7 +192,8 @@ def test_build_uses_the_cache_and_redraws_only_a_changed_journey(
     p = project(language="vi")
     small = (FIXTURES / "small.yaml").read_text("utf-8")
     p.add("kettle", small)
-    toaster = small.replace("Nhận thức", "Tìm hiểu").replace("Đặt hàng", "Mua hàng")
+    toaster = (small.replace("Nhận thức", "Tìm hiểu").replace("Đặt hàng", "Mua hàng")
+               .replace("emotion: 0\n", "emotion: 2\n"))
     p.add("toaster", toaster)
     caplog.set_level(logging.INFO, logger="mkdocs.plugins.journeybook.plugin")
     site = p.build()
@@ -249,3 +250,17 @@ def test_pages_reference_both_variants_with_alt_text_and_data(sample_site) -> No
     index = sample_site.html("journeys")
     assert len(index.select("article img[src$='sparkline-light.svg#only-light']")) == len(
         playbook.journeys)
+
+
+def test_user_text_in_svg_is_text() -> None:
+    names = ("<script>alert(1)</script>", "a & </text> b", "<svg onload=alert(2)>")
+    chart = ChartSpec("curve", tuple(Point(f"p{i}", name, name, -1, 1, True)
+                                     for i, name in enumerate(names)), LEVELS, LEGEND)
+    for svg in render(chart).values():
+        root = ET.fromstring(svg)  # still well-formed XML
+        tags = {element.tag.removeprefix(SVG) for element in root.iter()}
+        assert "script" not in tags and "foreignObject" not in tags
+        assert not [e for e in root.iter() if any(a.startswith("on") for a in e.attrib)]
+        # Names may be wrapped over lines; every character is there, as text.
+        text = "".join("".join(t.split()) for t in root.itertext())
+        assert all(name.replace(" ", "") in text for name in names)

@@ -206,13 +206,18 @@ class _Renderer:
         """Declare a chart for the page being rendered; returns what the template shows."""
         rows = [(s, t) for s, t in journey.touchpoints() if stage is None or s is stage]
         t = self.t
-        spec = ChartSpec(
-            kind=kind,
-            points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target, tp.moment_of_truth)
-                         for s, tp in rows),
-            levels=tuple(t[f"emotion_{level}"] for level in range(-2, 3)),
-            legend=(t["as_is"], t["target"], t["moment_of_truth"], t["pain_point"]),
-        )
+        if kind == "sparkline":
+            # A sparkline draws the as-is line and nothing else: its key holds only that.
+            spec = ChartSpec(kind, tuple(Point("", "", "", tp.emotion, None, False)
+                                         for _, tp in rows), (), ())
+        else:
+            spec = ChartSpec(
+                kind=kind,
+                points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target,
+                                   tp.moment_of_truth) for s, tp in rows),
+                levels=tuple(t[f"emotion_{level}"] for level in range(-2, 3)),
+                legend=(t["as_is"], t["target"], t["moment_of_truth"], t["pain_point"]),
+            )
         path = chart_path(journey, stage, kind)
         self.site.charts[path] = spec
         what = f"“{stage.name if stage else journey.title}”"
