@@ -126,7 +126,8 @@ def make_static_copy(project: Path, static: Path) -> None:
     """The plugin's output written as plain files, built by MkDocs without the plugin."""
     playbook = Playbook.load(project / "journeys", project)
     site = build_site(playbook, "vi")
-    charts, _ = render_all(site.charts, ChartCache(project / ".cache" / "journeybook"),
+    # The plugin's warm cache: the static copy gets exactly the pictures the plugin served.
+    charts, _ = render_all(site.charts, ChartCache(project / ".cache" / "journeybook" / "charts"),
                            os.cpu_count() or 1)
     shutil.copytree(project / "docs", static / "docs")
     for path, page in site.pages.items():
@@ -135,7 +136,11 @@ def make_static_copy(project: Path, static: Path) -> None:
         target.write_text(page.content, "utf-8")
     for path, svg in charts.items():
         (static / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
-        (static / "docs" / path).write_bytes(svg)
+        target = static / "docs" / path
+        if isinstance(svg, Path):
+            shutil.copyfile(svg, target)
+        else:
+            target.write_bytes(svg)
 
     def nav(item: NavItem, depth: int) -> list[str]:
         pad = "  " * depth

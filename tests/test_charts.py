@@ -162,8 +162,11 @@ def test_cache_serves_unchanged_charts(tmp_path: Path) -> None:
     files, stats = render_all(charts, cache)
     assert (stats.rendered, stats.cached) == (2, 0)
     assert set(files) == {"a-light.svg", "a-dark.svg", "b-light.svg", "b-dark.svg"}
+    drawn = {name: path.read_bytes() for name, path in files.items()}
+    assert drawn["a-light.svg"] == render(charts["a"])["light"]
     again, stats = render_all(charts, cache)
     assert (stats.rendered, stats.cached) == (0, 2) and again == files
+    assert {name: path.read_bytes() for name, path in again.items()} == drawn
     changed = {"a": charts["a"], "b": spec([("B", -1, None)])}
     _, stats = render_all(changed, cache)
     assert (stats.rendered, stats.cached) == (1, 1)

@@ -51,19 +51,16 @@ class ChartCache:
         self.directory = directory
         self.variants = variants
 
-    def _path(self, key: str, variant: str) -> Path:
+    def path(self, key: str, variant: str) -> Path:
         return self.directory / f"{key}-{variant}.svg"
 
-    def get(self, key: str) -> dict[str, bytes] | None:
-        try:
-            return {v: self._path(key, v).read_bytes() for v in self.variants}
-        except OSError:
-            return None
+    def has(self, key: str) -> bool:
+        return all(self.path(key, v).is_file() for v in self.variants)
 
     def put(self, key: str, svgs: dict[str, bytes]) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         for variant in self.variants:
-            _write_atomic(self._path(key, variant), svgs[variant])
+            _write_atomic(self.path(key, variant), svgs[variant])
 
     def keep(self, keys: set[str]) -> None:
         """Forget every chart whose key is not in ``keys``."""

@@ -315,33 +315,31 @@ class RenderStats:
 
 def render_all(
     specs: Mapping[str, ChartSpec], cache: ChartCache | None, max_workers: int = 1
-) -> tuple[dict[str, bytes], RenderStats]:
-    """Every chart as ``{"<path>-light.svg": svg, "<path>-dark.svg": svg}``.
+) -> tuple[dict[str, bytes | Path], RenderStats]:
+    """Every chart as ``{"<path>-light.svg": …, "<path>-dark.svg": …}``.
 
-    Charts found in the cache are read, not drawn. The rest are drawn in parallel worker
-    processes when there are enough of them to pay for starting the workers.
+    With a cache, each value is the cached file (so a warm build neither reads nor holds the
+    pictures: MkDocs copies them); without one, the SVG bytes. Charts not in the cache are
+    drawn, in parallel worker processes when there are enough of them to pay for starting
+    the workers.
     """
     keys = {path: spec.key() for path, spec in specs.items()}
-    drawn: dict[str, dict[str, bytes]] = {}
     missing: dict[str, ChartSpec] = {}
     for path, key in keys.items():
-        if key in drawn or key in missing:
-            continue
-        found = cache.get(key) if cache else None
-        if found is None:
+        if key not in missing and not (cache and cache.has(key)):
             missing[key] = specs[path]
-        else:
-            drawn[key] = found
-    stats = RenderStats(cached=len(drawn))
-    for key, svgs in zip(missing, _draw_many(list(missing.values()), max_workers), strict=True):
-        drawn[key] = svgs
-        if cache:
-            cache.put(key, svgs)
-    stats.rendered = len(missing)
+    drawn = dict(zip(missing, _draw_many(list(missing.values()), max_workers), strict=True))
+    stats = RenderStats(rendered=len(missing), cached=len(set(keys.values())) - len(missing))
     if cache:
+        for key, svgs in drawn.items():
+            cache.put(key, svgs)
         cache.keep(set(keys.values()))
-    files = {f"{path}-{variant}.svg": drawn[key][variant]
-             for path, key in keys.items() for variant in VARIANTS}
+    files: dict[str, bytes | Path] = {}
+    for path, key in keys.items():
+        for variant in VARIANTS:
+            files[f"{path}-{variant}.svg"] = (
+                cache.path(key, variant) if cache else drawn[key][variant]
+            )
     return files, stats
 
 

@@ -114,7 +114,10 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         workers = self.config.max_workers or os.cpu_count() or 1
         charts, stats = render_all(self.site.charts, cache, workers)
         for path, svg in charts.items():
-            files.append(File.generated(config, path, content=svg))
+            if isinstance(svg, Path):
+                files.append(File.generated(config, path, abs_src_path=str(svg)))
+            else:
+                files.append(File.generated(config, path, content=svg))
         log.info("Generated %d pages from %d journeys; charts: %d drawn, %d from cache",
                  len(self.site.pages), len(playbook.journeys), stats.rendered, stats.cached)
         return files
