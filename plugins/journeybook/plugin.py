@@ -67,13 +67,15 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
 
     def __init__(self) -> None:
         self.site: Site | None = None
+        #: The folder of mkdocs.yml: plugin paths are relative to it.
+        self.root = Path.cwd()
         self.journeys_dir = Path("journeys")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
-        root = Path(config.config_file_path or ".").resolve().parent
-        self.journeys_dir = (root / self.config.journeys_dir).resolve()
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.journeys_dir = (self.root / self.config.journeys_dir).resolve()
         # `mkdocs serve` rebuilds when a journey changes.
         config.watch.append(str(self.journeys_dir))
         for extension in REQUIRED_EXTENSIONS:
@@ -84,10 +86,10 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
-        root = Path(config.config_file_path or ".").resolve().parent
-        cache_dir = (root / self.config.cache_dir).resolve()
+        cache_dir = (self.root / self.config.cache_dir).resolve()
         try:
-            playbook = Playbook.load(self.journeys_dir, root, JourneyCache(cache_dir / "journeys"))
+            playbook = Playbook.load(self.journeys_dir, self.root,
+                                     JourneyCache(cache_dir / "journeys"))
         except JourneybookError as exc:
             raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
         language = self.config.language or config.theme.get("language")
