@@ -54,7 +54,8 @@ def test_journey_overview_and_checklist_page(sample_site: Project) -> None:
     assert texts(page.select("article h1")) == [journey.title]
     stage_links = [a["href"] for a in page.select("article h3 a:not(.headerlink)")]
     assert stage_links == [f"{stage.id}/" for stage in journey.stages]
-    stage_tables = [t for t in page.select("article table") if not t.find_parent("details")]
+    stage_tables = [t for t in page.select("article table")
+                    if texts(t.select("thead th"))[:2] == ["Điểm chạm", "Kênh"]]
     assert sum(len(t.select("tbody tr")) for t in stage_tables) == journey.touchpoint_count
     checklist = sample_site.html(f"journeys/{journey.id}/checklist")
     assert len(checklist.select("article input[type=checkbox]")) == sum(
@@ -83,13 +84,13 @@ def test_navigation_lists_journeys_and_stages_in_order(sample_site: Project) -> 
     top = page.select("nav.md-nav--primary > ul > li")
     labels = [li.find(["a", "label"]).get_text(" ", strip=True) for li in top]
     assert labels[:2] == ["Trang chủ", "Phương pháp"]
-    assert labels[2:] == ["Hành trình", "Checklist theo bộ phận"]
+    assert labels[2:] == ["Hành trình", "Checklist theo bộ phận", "Cải tiến"]
     journeys_section = top[2]
     for journey in SAMPLE.journeys:
         links = [a["href"] for a in journeys_section.select("a.md-nav__link[href]")
                  if f"{journey.id}/" in a["href"]]
         expected = [f"{journey.id}/", *[f"{journey.id}/{s.id}/" for s in journey.stages],
-                    f"{journey.id}/checklist/"]
+                    f"{journey.id}/checklist/", f"{journey.id}/evaluations/"]
         assert links == expected
 
 
@@ -175,7 +176,7 @@ def test_english_site_without_explicit_nav(project) -> None:
     top = page.select("nav.md-nav--primary > ul > li")
     labels = [li.find(["a", "label"]).get_text(" ", strip=True) for li in top]
     # MkDocs' own folder sections for the generated pages are replaced, not repeated.
-    assert labels == ["Home", "Journeys", "Team checklists"]
+    assert labels == ["Home", "Journeys", "Team checklists", "Improvements"]
     assert "Emotion (as-is → target)" in page.get_text()
     assert len(page.select("article input[type=checkbox]")) == 3
 

@@ -242,8 +242,9 @@ def test_pages_reference_both_variants_with_alt_text_and_data(sample_site) -> No
     site = sample_site.root / "site"
     for image in light + dark:
         assert (site / "journeys" / journey.id / image["src"].split("#")[0]).is_file()
-    [details] = [d for d in page.select("article details") if "Dữ liệu biểu đồ" in d.get_text()]
-    rows = details.select("tbody tr")
+    details = [d for d in page.select("article details") if "Dữ liệu biểu đồ" in d.get_text()]
+    assert len(details) == 2  # the emotion curve's and the evaluation trend's
+    rows = details[0].select("tbody tr")
     assert [r.select("td")[1].get_text(strip=True).rstrip(" ★") for r in rows] == [
         t.name for _, t in journey.touchpoints()]
     stage = journey.stages[0]

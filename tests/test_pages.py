@@ -30,10 +30,14 @@ def small(tmp_path: Path) -> Playbook:
 
 def test_page_set_for_the_sample(sample: Playbook) -> None:
     site = build_site(sample, "vi")
-    expected = {"journeys/index.md", "checklists/index.md"}
+    expected = {"journeys/index.md", "checklists/index.md", "actions/index.md"}
     for journey in sample.journeys:
-        expected |= {f"journeys/{journey.id}/index.md", f"journeys/{journey.id}/checklist.md"}
+        expected |= {f"journeys/{journey.id}/index.md", f"journeys/{journey.id}/checklist.md",
+                     f"journeys/{journey.id}/evaluations/index.md"}
         expected |= {f"journeys/{journey.id}/{stage.id}.md" for stage in journey.stages}
+        rounds = sample.evaluations_of(journey)
+        assert len(rounds) >= 2, "every sample journey has at least two evaluation rounds"
+        expected |= {f"journeys/{journey.id}/evaluations/{e.slug}.md" for e in rounds}
     teams = {t.team for j in sample.journeys for _, t in j.touchpoints() if t.checklist}
     assert len(teams) >= 4, "the sample should spread touchpoints over several teams"
     expected |= {f"checklists/{name}.md" for name in (
@@ -44,7 +48,11 @@ def test_page_set_for_the_sample(sample: Playbook) -> None:
         [p for p in site.pages if p.startswith("checklists/") and p not in expected])
     # Every journey page knows the YAML it came from, for the edit link.
     for path, page in site.pages.items():
-        if path.startswith("journeys/") and path != "journeys/index.md":
+        if path.startswith("journeys/") and "/evaluations/" in path and \
+                not path.endswith("/index.md"):
+            assert page.source is not None and page.source.suffix == ".md"
+            assert page.source.parent.parent.name == path.split("/")[1]
+        elif path.startswith("journeys/") and path.count("/") == 2:
             assert page.source is not None and page.source.name == "journey.yaml"
             assert page.source.parent.name == path.split("/")[1]
 
@@ -83,12 +91,13 @@ def test_team_checklists_group_by_slug(small: Playbook) -> None:
 
 def test_navigation_keeps_stage_order(small: Playbook) -> None:
     nav = build_site(small, "vi").nav
-    assert [item.title for item in nav] == ["Hành trình", "Checklist theo bộ phận"]
+    assert [item.title for item in nav] == ["Hành trình", "Checklist theo bộ phận", "Cải tiến"]
     journey = nav[0].children[1]
     assert journey.title == "Buying a kettle online"
     assert [c.path for c in journey.children] == [
         "journeys/kettle/index.md", "journeys/kettle/nhan-thuc.md",
-        "journeys/kettle/dat-hang.md", "journeys/kettle/checklist.md"]
+        "journeys/kettle/dat-hang.md", "journeys/kettle/checklist.md",
+        "journeys/kettle/evaluations/index.md"]
 
 
 def test_labels_follow_the_theme_language(small: Playbook) -> None:

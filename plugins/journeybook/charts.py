@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: The drawing code itself is part of every cache key: edit this file and charts are redrawn.
 CHART_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
-Kind = Literal["curve", "sparkline"]
+Kind = Literal["curve", "sparkline", "trend"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,19 @@ class Point:
     emotion: int
     target: int | None
     moment_of_truth: bool
+    #: The score the latest evaluation round measured, if it measured this touchpoint.
+    measured: int | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    """One evaluation round in a trend chart."""
+
+    date: str
+    #: Measured score of each of the chart's points (None: not measured this round).
+    scores: tuple[int | None, ...]
+    nps: int | None = None
+    csat: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,12 +62,21 @@ class ChartSpec:
     points: tuple[Point, ...]
     #: Names of the five emotion levels, −2 … +2, in the site's language.
     levels: tuple[str, ...]
-    #: Legend entries: as-is, to-be, moment of truth, pain point.
+    #: Legend entries: as-is, to-be, moment of truth, pain point, measured (curve); for a
+    #: trend: NPS, CSAT, target.
     legend: tuple[str, ...]
+    #: Evaluation rounds, oldest first (trend charts).
+    rounds: tuple[Round, ...] = ()
+    #: The journey's NPS and CSAT targets (trend charts).
+    targets: tuple[int | None, int | None] = (None, None)
 
     @property
     def has_target(self) -> bool:
         return any(p.target is not None for p in self.points)
+
+    @property
+    def has_measured(self) -> bool:
+        return any(p.measured is not None for p in self.points)
 
     def key(self) -> str:
         """Hash of everything that shapes the picture, the palettes and the code version."""
@@ -78,6 +100,13 @@ PALETTES: Mapping[str, Mapping[str, str]] = {
         "to_be": "#c75000",
         "pain": "#c62828",
         "moment": "#b8860b",
+        "measured": "#00796b",
+        # Score cells of the trend chart, −2 … +2.
+        "score_-2": "#f2b8b5",
+        "score_-1": "#f8dcd2",
+        "score_0": "#e9ebf0",
+        "score_1": "#d3ead5",
+        "score_2": "#a5d6a7",
     },
     "dark": {
         "text": "#e2e4ec",
@@ -89,6 +118,12 @@ PALETTES: Mapping[str, Mapping[str, str]] = {
         "to_be": "#ffab40",
         "pain": "#ff6e6e",
         "moment": "#ffd54f",
+        "measured": "#4dd0c0",
+        "score_-2": "#6e2c2c",
+        "score_-1": "#4f3530",
+        "score_0": "#343846",
+        "score_1": "#2c4632",
+        "score_2": "#2f6338",
     },
 }
 
@@ -219,6 +254,13 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
         axes.plot(*zip(*targets, strict=True), color=colours["to_be"], lw=1.8,
                   ls=(0, (5, 3)), zorder=2, marker="D", markersize=5.5, markerfacecolor="none",
                   markeredgewidth=1.4, gid="to-be")
+    if spec.has_measured:
+        measured = [(x, p.measured) for x, p in zip(xs, points, strict=True)
+                    if p.measured is not None]
+        axes.plot(*zip(*measured, strict=True), color=colours["measured"], lw=1.6,
+                  ls=(0, (1, 2)), zorder=3, marker="s", markersize=6,
+                  markerfacecolor=colours["measured"], markeredgecolor="white",
+                  markeredgewidth=0.8, gid="measured")
     for x, point in zip(xs, points, strict=True):
         pain = point.emotion < 0
         # One marker per touchpoint, named by its id, so tests and scripts can read the SVG.
@@ -245,6 +287,10 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
     if any(p.emotion < 0 for p in points):
         entries.append((spec.legend[3], {"color": colours["pain"], "lw": 0, "marker": "v",
                                          "markersize": 7}))
+    if spec.has_measured:
+        entries.append((spec.legend[4], {"color": colours["measured"], "lw": 1.6,
+                                         "ls": (0, (1, 2)), "marker": "s", "markersize": 5,
+                                         "markeredgecolor": "white"}))
     key = figure.add_axes((0, (height - 0.3) / height, 1, 0.3 / height))
     key.set_axis_off()
     key.set_xlim(0, width)
@@ -276,7 +322,98 @@ def _sparkline(spec: ChartSpec, colours: Mapping[str, str]):
     return figure
 
 
-_DRAW = {"curve": _curve, "sparkline": _sparkline}
+def _trend(spec: ChartSpec, colours: Mapping[str, str]):
+    """Measured score per touchpoint and round (a grid of numbers on coloured cells), and NPS
+    and CSAT per round against the journey's targets."""
+    pyplot = _matplotlib()
+    rows = [(i, p) for i, p in enumerate(spec.points)
+            if any(r.scores[i] is not None for r in spec.rounds)]
+    rounds = spec.rounds
+    n = len(rounds)
+    left, right, cell_w, cell_h = 3.2, 1.7, 1.0, 0.3
+    width = max(left + right + cell_w * n, 6.0)
+    metrics = any(r.nps is not None or r.csat is not None for r in rounds)
+    grid_h = cell_h * len(rows)
+    metrics_h = 2.0 if metrics else 0.0
+    head, gap, foot = 0.45, (0.75 if metrics else 0.0), 0.55
+    height = head + grid_h + gap + metrics_h + foot
+    figure = pyplot.figure(figsize=(width, height))
+    figure.patch.set_alpha(0)
+    cells_w = cell_w * n
+    grid = figure.add_axes((left / width, (foot + metrics_h + gap) / height, cells_w / width,
+                            grid_h / height))
+    grid.set_axis_off()
+    grid.set_xlim(0, n)
+    grid.set_ylim(len(rows), 0)
+    for column, this in enumerate(rounds):
+        grid.text(column + 0.5, -0.25, this.date, ha="center", va="bottom", fontsize=9,
+                  fontweight="bold", color=colours["muted"])
+    for row, (index, point) in enumerate(rows):
+        grid.text(-0.12, row + 0.5, _abbreviate(point.name, 42), ha="right", va="center",
+                  fontsize=8.5, color=colours["text"])
+        for column, this in enumerate(rounds):
+            value = this.scores[index]
+            if value is None:
+                grid.text(column + 0.5, row + 0.5, "·", ha="center", va="center",
+                          color=colours["muted"], fontsize=9)
+                continue
+            grid.add_patch(pyplot.Rectangle((column + 0.04, row + 0.06), 0.92, 0.88, lw=0,
+                                            color=colours[f"score_{value}"]))
+            sign = f"{value:+d}".replace("+0", "0").replace("-", "\u2212")
+            grid.text(column + 0.5, row + 0.5, sign, ha="center", va="center", fontsize=9,
+                      color=colours["text"], gid=f"score-{point.id}-{column}")
+    if metrics:
+        chart = figure.add_axes((left / width, foot / height, cells_w / width,
+                                 metrics_h / height))
+        values = [v for r in rounds for v in (r.nps, r.csat) if v is not None]
+        values += [v for v in spec.targets if v is not None]
+        # From a little under the lowest value (or 0) to 100: the numbers, not empty space.
+        low = max(-100, min(0, *values) - 10)
+        chart.set_xlim(0, n)
+        chart.set_ylim(low, 108)
+        chart.set_xticks([])
+        ticks = [v for v in range(-100, 101, 25) if v >= low]
+        chart.set_yticks(ticks)
+        chart.tick_params(colors=colours["text"], length=0, labelsize=8.5)
+        for side in chart.spines.values():
+            side.set_visible(False)
+        for level in ticks:
+            chart.axhline(level, color=colours["zero" if level == 0 else "grid"],
+                          lw=1.0 if level == 0 else 0.6, zorder=0)
+        xs = [column + 0.5 for column in range(n)]
+        series = (("nps", 0, colours["as_is"], "-", "o"), ("csat", 1, colours["to_be"],
+                                                          (0, (5, 3)), "D"))
+        entries = []
+        for name, position, colour, style, marker in series:
+            points = [(x, getattr(r, name)) for x, r in zip(xs, rounds, strict=True)
+                      if getattr(r, name) is not None]
+            if not points:
+                continue
+            chart.plot(*zip(*points, strict=True), color=colour, ls=style, lw=2, marker=marker,
+                       markersize=6, gid=name)
+            for x, value in points:
+                chart.text(x + 0.08, value - 3, str(value), ha="left", va="top", fontsize=8.5,
+                           color=colour)
+            entries.append((spec.legend[position], colour, style, marker))
+            target = spec.targets[position]
+            if target is not None:
+                chart.axhline(target, color=colour, ls=(0, (1, 2)), lw=1.2,
+                              gid=f"{name}-target")
+                # Named in the margin on the right, clear of the values.
+                chart.text(n + 0.06, target, f"{spec.legend[2]} {spec.legend[position]}: "
+                           f"{target}", ha="left", va="center", fontsize=8, color=colour)
+        at = 0.1
+        for label, colour, style, marker in entries:
+            figure.add_artist(pyplot.Line2D(
+                [at / width, (at + 0.18) / width, (at + 0.36) / width], [0.25 / height] * 3,
+                color=colour, ls=style, lw=2, marker=marker, markersize=5, markevery=[1]))
+            figure.text((at + 0.45) / width, 0.25 / height, label, va="center", fontsize=9,
+                        color=colours["text"])
+            at += 0.45 + _text_width(label, 9) + 0.35
+    return figure
+
+
+_DRAW = {"curve": _curve, "sparkline": _sparkline, "trend": _trend}
 _SVG_ID = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 
 

@@ -93,6 +93,49 @@ EN: dict[str, str] = {
     "of truth, {pains} pain points.",
     "chart_alt_target": " The dashed line is the target experience.",
     "sparkline_alt": "Emotion curve of {what}",
+    "evaluations": "Evaluations",
+    "evaluations_intro": "Evaluation rounds of this journey, newest first: who evaluated, how, "
+    "and what they measured.",
+    "no_evaluations": "No evaluation rounds yet: add a note under `evaluations/` beside the "
+    "journey's YAML.",
+    "date": "Date",
+    "title": "Title",
+    "method": "Method",
+    "evaluators": "Evaluators",
+    "scored": "Touchpoints scored",
+    "scores": "Scores",
+    "mapped": "Mapped (as-is)",
+    "measured": "Measured",
+    "measured_on": "Measured {date}",
+    "difference": "Difference",
+    "notes": "Notes",
+    "trend": "Evaluation trend",
+    "trend_alt": "Measured scores of {count} touchpoints over {rounds} evaluation rounds, "
+    "{first} to {last}.{metrics}",
+    "trend_metrics": " NPS by round: {nps}. CSAT by round: {csat}.",
+    "gaps": "Gaps",
+    "gaps_intro": "Touchpoints measured below their target (below 0 where the map sets none), "
+    "largest gap first: where to act first.",
+    "no_gaps": "No touchpoint is measured below its target.",
+    "no_measurements": "Nothing measured yet, so no gaps can be found.",
+    "gap": "Gap",
+    "evidence": "Evidence",
+    "assumption": "Assumption",
+    "assumption_text": "Neither research evidence nor an evaluation score backs this emotion "
+    "yet: treat it as a guess until it is measured.",
+    "evidence_count": "{backed} of {total} touchpoints backed by evidence",
+    "latest_score": "Latest measured",
+    "evaluation_notes": "Evaluation notes",
+    "actions": "Improvements",
+    "actions_intro": "Every improvement across all journeys, by status and by team. Overdue "
+    "means due before {today} and not done.",
+    "overdue": "Overdue",
+    "by_team": "By team",
+    "count": "Count",
+    "all_statuses": "Status",
+    "no_actions": "No improvements are planned yet.",
+    "nps": "NPS",
+    "csat": "CSAT",
 }
 
 VI: dict[str, str] = {
@@ -186,6 +229,49 @@ VI: dict[str, str] = {
     "khắc quyết định, {pains} điểm đau.",
     "chart_alt_target": " Đường nét đứt là trải nghiệm mục tiêu.",
     "sparkline_alt": "Đường cảm xúc của {what}",
+    "evaluations": "Đánh giá",
+    "evaluations_intro": "Các đợt đánh giá hành trình này, mới nhất trước: ai đánh giá, bằng "
+    "cách nào và đo được gì.",
+    "no_evaluations": "Chưa có đợt đánh giá nào: thêm một ghi chú trong thư mục "
+    "`evaluations/` cạnh tệp YAML của hành trình.",
+    "date": "Ngày",
+    "title": "Tiêu đề",
+    "method": "Phương pháp",
+    "evaluators": "Người đánh giá",
+    "scored": "Điểm chạm được chấm",
+    "scores": "Điểm đo",
+    "mapped": "Trên bản đồ (hiện tại)",
+    "measured": "Đo được",
+    "measured_on": "Đo ngày {date}",
+    "difference": "Chênh lệch",
+    "notes": "Ghi chú",
+    "trend": "Xu hướng đánh giá",
+    "trend_alt": "Điểm đo của {count} điểm chạm qua {rounds} đợt đánh giá, từ {first} đến "
+    "{last}.{metrics}",
+    "trend_metrics": " NPS từng đợt: {nps}. CSAT từng đợt: {csat}.",
+    "gaps": "Khoảng trống",
+    "gaps_intro": "Những điểm chạm đo được thấp hơn mục tiêu (thấp hơn 0 nếu bản đồ chưa đặt "
+    "mục tiêu), khoảng cách lớn nhất trước: nơi cần hành động trước.",
+    "no_gaps": "Không có điểm chạm nào đo được thấp hơn mục tiêu.",
+    "no_measurements": "Chưa đo điểm chạm nào nên chưa tìm được khoảng trống.",
+    "gap": "Khoảng cách",
+    "evidence": "Bằng chứng",
+    "assumption": "Giả định",
+    "assumption_text": "Cảm xúc này chưa có bằng chứng nghiên cứu hay điểm đánh giá nào: hãy "
+    "coi là phỏng đoán cho đến khi được đo.",
+    "evidence_count": "{backed} trên {total} điểm chạm có bằng chứng",
+    "latest_score": "Đo gần nhất",
+    "evaluation_notes": "Ghi chú đánh giá",
+    "actions": "Cải tiến",
+    "actions_intro": "Mọi cải tiến trên tất cả hành trình, theo trạng thái và theo bộ phận. "
+    "Quá hạn nghĩa là có hạn trước {today} mà chưa xong.",
+    "overdue": "Quá hạn",
+    "by_team": "Theo bộ phận",
+    "count": "Số lượng",
+    "all_statuses": "Trạng thái",
+    "no_actions": "Chưa có cải tiến nào được lên kế hoạch.",
+    "nps": "NPS",
+    "csat": "CSAT",
 }
 
 LANGUAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(

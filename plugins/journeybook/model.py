@@ -164,6 +164,8 @@ class Touchpoint(_Model):
     feeling: Text = ""
     expects: list[Text] = []
     frustrations: list[Text] = []
+    #: Research behind `emotion` (interviews, surveys, ticket analysis, call recordings …).
+    evidence: list[Text] = []
     desired: Desired = Desired()
     emotion: Emotion
     target: Emotion | None = None
@@ -291,3 +293,36 @@ def id_problems(stages: list[tuple[str | None, list[str | None]]]) -> list[tuple
                                  "in a journey: add a distinct `id:`"))
             touchpoint_ids.setdefault(touchpoint_id, (s, t))
     return problems
+
+
+class Evaluation(_Model):
+    """One evaluation round: ``journeys/<id>/evaluations/<YYYY-MM-DD>[-<slug>].md``.
+
+    The fields are the note's front matter; ``slug`` (the file name) and ``body`` (the Markdown
+    after the front matter) come from the file, not from the YAML.
+    """
+
+    date: Day
+    title: Text = ""
+    evaluators: list[Text] = []
+    method: Text = ""
+    #: Measured emotion of the touchpoints evaluated, by touchpoint id.
+    scores: dict[str, Emotion] = {}
+    nps: Nps | None = None
+    csat: Csat | None = None
+    slug: str = Field(default="", exclude=True)
+    body: str = Field(default="", exclude=True)
+    #: Line of the file where ``body`` starts, for messages about it.
+    body_line: int = Field(default=1, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_the_file(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict):
+            taken = sorted({"slug", "body", "body_line"} & data.keys())
+            if taken:
+                raise PydanticCustomError(
+                    "reserved", "`{key}` is not a front-matter key; remove it",
+                    {"key": taken[0]})
+            return {**data, **(info.context or {})}
+        return data

@@ -7,6 +7,7 @@ that forgets a filter can break layout but never let HTML through.
 
 from __future__ import annotations
 
+import datetime
 import html
 import posixpath
 import re
@@ -18,13 +19,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .charts import ChartSpec, Kind, Point
+from .charts import ChartSpec, Kind, Point, Round
 from .i18n import labels
-from .model import Journey, Stage, Touchpoint
-from .playbook import Playbook, Team
+from .model import Evaluation, Journey, Stage, Touchpoint
+from .playbook import Action, Playbook, Team
+from .source import EVALUATIONS
 
 JOURNEYS = "journeys"
 CHECKLISTS = "checklists"
+ACTIONS = "actions"
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,14 @@ def touchpoint_link(journey: Journey, stage: Stage, touchpoint: Touchpoint) -> s
     return f"{stage_path(journey, stage)}#{touchpoint.id}"
 
 
+def evaluations_path(journey: Journey) -> str:
+    return f"{JOURNEYS}/{journey.id}/{EVALUATIONS}/index.md"
+
+
+def evaluation_path(journey: Journey, evaluation: Evaluation) -> str:
+    return f"{JOURNEYS}/{journey.id}/{EVALUATIONS}/{evaluation.slug}.md"
+
+
 def chart_path(journey: Journey, stage: Stage | None = None, kind: str = "curve") -> str:
     """Where a chart goes, without its ``-light.svg``/``-dark.svg`` ending."""
     name = "sparkline" if kind == "sparkline" else (f"stage-{stage.id}" if stage else "journey")
@@ -197,7 +208,8 @@ class _Renderer:
             return Markup(relative + (f"#{anchor}" if anchor else ""))
 
         content = _TEMPLATES.get_template(template).render(
-            t=self.t, url=url, paths=_PATHS, label=self.label, chart=self.chart, **context
+            t=self.t, url=url, paths=_PATHS, label=self.label, chart=self.chart,
+            trend=self.trend, playbook=self.playbook, **context
         )
         self.site.pages[path] = SitePage(path, content, source)
 
@@ -206,6 +218,8 @@ class _Renderer:
         """Declare a chart for the page being rendered; returns what the template shows."""
         rows = [(s, t) for s, t in journey.touchpoints() if stage is None or s is stage]
         t = self.t
+        rounds = self.playbook.evaluations_of(journey)
+        latest = rounds[-1] if rounds else None
         if kind == "sparkline":
             # A sparkline draws the as-is line and nothing else: its key holds only that.
             spec = ChartSpec(kind, tuple(Point("", "", "", tp.emotion, None, False)
@@ -214,9 +228,12 @@ class _Renderer:
             spec = ChartSpec(
                 kind=kind,
                 points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target,
-                                   tp.moment_of_truth) for s, tp in rows),
+                                   tp.moment_of_truth,
+                                   latest.scores.get(tp.id) if latest else None)
+                             for s, tp in rows),
                 levels=tuple(t[f"emotion_{level}"] for level in range(-2, 3)),
-                legend=(t["as_is"], t["target"], t["moment_of_truth"], t["pain_point"]),
+                legend=(t["as_is"], t["target"], t["moment_of_truth"], t["pain_point"],
+                        t["measured_on"].format(date=latest.date) if latest else ""),
             )
         path = chart_path(journey, stage, kind)
         self.site.charts[path] = spec
@@ -232,7 +249,42 @@ class _Renderer:
                 moments=sum(tp.moment_of_truth for _, tp in rows),
                 pains=sum(tp.is_pain_point for _, tp in rows),
             ) + (t["chart_alt_target"] if spec.has_target else "")
-        return {"path": path, "alt": text, "rows": rows}
+        measured = {tp.id: latest.scores.get(tp.id) for _, tp in rows} if latest else {}
+        return {"path": path, "alt": text, "rows": rows, "measured": measured,
+                "latest": latest}
+
+    def trend(self, journey: Journey) -> dict[str, Any] | None:
+        """Declare the evaluation trend chart of a journey (None before any evaluation)."""
+        rounds = self.playbook.evaluations_of(journey)
+        if not rounds:
+            return None
+        t = self.t
+        rows = [(s, tp) for s, tp in journey.touchpoints()
+                if any(tp.id in e.scores for e in rounds)]
+        spec = ChartSpec(
+            kind="trend",
+            points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target,
+                               tp.moment_of_truth) for s, tp in rows),
+            levels=(), legend=(t["nps"], t["csat"], t["target"]),
+            rounds=tuple(Round(e.date.isoformat(), tuple(e.scores.get(tp.id) for _, tp in rows),
+                               e.nps, e.csat) for e in rounds),
+            targets=(journey.metrics.nps.target if journey.metrics.nps else None,
+                     journey.metrics.csat.target if journey.metrics.csat else None),
+        )
+        path = f"{JOURNEYS}/{journey.id}/charts/trend"
+        self.site.charts[path] = spec
+
+        def series(name: str) -> str:
+            values = [getattr(e, name) for e in rounds]
+            return ", ".join("\u2013" if v is None else str(v) for v in values)
+
+        has_metrics = any(e.nps is not None or e.csat is not None for e in rounds)
+        text = t["trend_alt"].format(
+            count=len(rows), rounds=len(rounds), first=rounds[0].date, last=rounds[-1].date,
+            metrics=t["trend_metrics"].format(nps=series("nps"), csat=series("csat"))
+            if has_metrics else "",
+        )
+        return {"path": path, "alt": text, "rows": rows, "rounds": rounds}
 
     def label(self, key: Any) -> str:
         """The localised label of a fixed vocabulary value (channel, status, emotion …)."""
@@ -245,11 +297,33 @@ _PATHS: Mapping[str, Any] = {
     "checklist": journey_checklist_path,
     "team": team_path,
     "touchpoint": touchpoint_link,
+    "evaluations": evaluations_path,
+    "evaluation": evaluation_path,
+    "actions": lambda: f"{ACTIONS}/index.md",
 }
 
 
-def build_site(playbook: Playbook, language: str | None = None) -> Site:
-    """Every generated page of the playbook, and where each goes in the navigation."""
+def note_body(playbook: Playbook, journey: Journey, evaluation: Evaluation,
+              here: str, t: Mapping[str, str]) -> Markup:
+    """An evaluation note's Markdown, escaped, with a link under each heading that names a
+    touchpoint."""
+    lines = escape_text(evaluation.body).split("\n")  # escaping keeps the line count
+    stages = {tp.id: stage for stage, tp in journey.touchpoints()}
+    for index, touchpoint in playbook.mentions(journey, evaluation).items():
+        target = touchpoint_link(journey, stages[touchpoint.id], touchpoint)
+        page, _, anchor = target.partition("#")
+        link = f"{posixpath.relpath(page, posixpath.dirname(here))}#{anchor}"
+        lines[index] += f"\n\n*{t['touchpoint']}: [{inline(touchpoint.name)}]({link})*\n"
+    return Markup("\n".join(lines))
+
+
+def build_site(playbook: Playbook, language: str | None = None,
+               today: datetime.date | None = None) -> Site:
+    """Every generated page of the playbook, and where each goes in the navigation.
+
+    ``today`` decides which improvements are overdue (default: the real date).
+    """
+    today = today or datetime.date.today()
     renderer = _Renderer(playbook, language)
     t = renderer.t
     teams = playbook.teams()
@@ -268,6 +342,17 @@ def build_site(playbook: Playbook, language: str | None = None) -> Site:
         renderer.render("journey_checklist.md.j2", journey_checklist_path(journey), source,
                         journey=journey)
         children.append(NavItem(t["journey_checklist"], journey_checklist_path(journey)))
+        evaluations = playbook.evaluations_of(journey)
+        renderer.render("evaluations.md.j2", evaluations_path(journey), None,
+                        journey=journey, evaluations=evaluations)
+        children.append(NavItem(t["evaluations"], evaluations_path(journey)))
+        folder = source.parent / EVALUATIONS if source else None
+        for evaluation in evaluations:
+            path = evaluation_path(journey, evaluation)
+            renderer.render("evaluation.md.j2", path,
+                            folder / f"{evaluation.slug}.md" if folder else None,
+                            journey=journey, evaluation=evaluation,
+                            body=note_body(playbook, journey, evaluation, path, t))
         journey_nav.append(NavItem(journey.title, children=tuple(children)))
 
     renderer.render("teams.md.j2", f"{CHECKLISTS}/index.md", teams=teams)
@@ -276,8 +361,37 @@ def build_site(playbook: Playbook, language: str | None = None) -> Site:
         renderer.render("team.md.j2", team_path(team), team=team)
         team_nav.append(NavItem(team.name, team_path(team)))
 
+    actions = playbook.actions(today)
+    renderer.render("actions.md.j2", f"{ACTIONS}/index.md", actions=actions, today=today,
+                    by_status=_by_status(actions), by_team=_by_team(actions))
+
     renderer.site.nav = [
         NavItem(t["journeys"], children=tuple(journey_nav)),
         NavItem(t["checklists"], children=tuple(team_nav)),
+        NavItem(t["actions"], f"{ACTIONS}/index.md"),
     ]
     return renderer.site
+
+
+_STATUS_ORDER = ("in-progress", "planned", "done")
+
+
+def _urgency(action: Action) -> tuple[bool, datetime.date]:
+    return (not action.overdue, action.improvement.due or datetime.date.max)
+
+
+def _by_status(actions: list[Action]) -> list[tuple[str, list[Action]]]:
+    """Open work first; in each status overdue first, then by due date."""
+    return [(status, sorted((a for a in actions if a.improvement.status == status),
+                            key=_urgency))
+            for status in _STATUS_ORDER
+            if any(a.improvement.status == status for a in actions)]
+
+
+def _by_team(actions: list[Action]) -> list[tuple[str, list[Action]]]:
+    teams: dict[str, list[Action]] = {}
+    for action in actions:
+        teams.setdefault(action.owner.strip() or "—", []).append(action)
+    return [(team, sorted(items, key=lambda a: (_STATUS_ORDER.index(a.improvement.status),
+                                                *_urgency(a))))
+            for team, items in sorted(teams.items(), key=lambda kv: kv[0].casefold())]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import JourneyCache
-from .model import Journey, Stage, Touchpoint
+from .model import Evaluation, Improvement, Journey, Stage, Touchpoint
 from .slug import slugify
-from .source import JOURNEY_FILE, load_journeys
+from .source import JOURNEY_FILE, load_sources
 
 
 @dataclass(frozen=True)
@@ -42,18 +44,144 @@ class Team:
         return sum(len(a.touchpoint.checklist) for a in self.assignments)
 
 
+@dataclass(frozen=True)
+class Score:
+    """A touchpoint's measured emotion in one evaluation round."""
+
+    value: int
+    evaluation: Evaluation
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A touchpoint measured below what it should be, and by how much."""
+
+    stage: Stage
+    touchpoint: Touchpoint
+    measured: Score
+    #: The mapped `target`, or 0 when the map sets none.
+    expected: int
+
+    @property
+    def size(self) -> int:
+        return self.expected - self.measured.value
+
+
+@dataclass(frozen=True)
+class Action:
+    """An improvement, where it applies, and whether it is late."""
+
+    journey: Journey
+    stage: Stage
+    touchpoint: Touchpoint
+    improvement: Improvement
+    overdue: bool
+
+    @property
+    def owner(self) -> str:
+        """Who acts: the improvement's owner, else the team owning the touchpoint."""
+        return self.improvement.owner or self.touchpoint.team
+
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def headings(markdown: str) -> list[tuple[int, str]]:
+    """ATX headings of a Markdown text as ``(line index, text)``, skipping fenced code."""
+    found: list[tuple[int, str]] = []
+    fence: str | None = None
+    for index, line in enumerate(markdown.splitlines()):
+        marker = _FENCE.match(line)
+        if marker:
+            if fence is None:
+                fence = marker.group(1)[0]
+            elif marker.group(1)[0] == fence:
+                fence = None
+            continue
+        if fence is None and (heading := _HEADING.match(line)):
+            found.append((index, heading.group(1)))
+    return found
+
+
 @dataclass
 class Playbook:
-    """All journeys of a repository, in id order."""
+    """All journeys of a repository, in id order, with their evaluation notes."""
 
     journeys: list[Journey]
     journeys_dir: Path | None = None
+    #: Evaluation rounds of each journey, by journey id, oldest first.
+    evaluations: dict[str, list[Evaluation]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, journeys_dir: Path, base_dir: Path | None = None,
              cache: JourneyCache | None = None) -> Playbook:
-        """Read and validate every journey; raises ``JourneybookError`` listing all problems."""
-        return cls(load_journeys(journeys_dir, base_dir, cache), journeys_dir)
+        """Read and validate every journey and evaluation note; raises ``JourneybookError``
+        listing all problems."""
+        journeys, evaluations = load_sources(journeys_dir, base_dir, cache)
+        return cls(journeys, journeys_dir, evaluations)
+
+    def evaluations_of(self, journey: Journey) -> list[Evaluation]:
+        return self.evaluations.get(journey.id, [])
+
+    def scores(self, journey: Journey, touchpoint: Touchpoint) -> list[Score]:
+        """Every measurement of a touchpoint, oldest first."""
+        return [Score(e.scores[touchpoint.id], e) for e in self.evaluations_of(journey)
+                if touchpoint.id in e.scores]
+
+    def latest_score(self, journey: Journey, touchpoint: Touchpoint) -> Score | None:
+        scores = self.scores(journey, touchpoint)
+        return scores[-1] if scores else None
+
+    def mentions(self, journey: Journey, evaluation: Evaluation) -> dict[int, Touchpoint]:
+        """Headings of a note that name a touchpoint (by id or name), by line index."""
+        by_text: dict[str, Touchpoint] = {}
+        for _, touchpoint in journey.touchpoints():
+            by_text.setdefault(touchpoint.id, touchpoint)
+            by_text.setdefault(" ".join(touchpoint.name.split()).casefold(), touchpoint)
+        found: dict[int, Touchpoint] = {}
+        for index, text in headings(evaluation.body):
+            key = " ".join(text.split())
+            touchpoint = by_text.get(key) or by_text.get(key.casefold())
+            if touchpoint is not None:
+                found[index] = touchpoint
+        return found
+
+    def notes_about(self, journey: Journey, touchpoint: Touchpoint) -> list[Evaluation]:
+        """Evaluation rounds that scored a touchpoint or wrote about it, newest first."""
+        return [e for e in reversed(self.evaluations_of(journey))
+                if touchpoint.id in e.scores
+                or any(t.id == touchpoint.id for t in self.mentions(journey, e).values())]
+
+    def is_assumption(self, journey: Journey, touchpoint: Touchpoint) -> bool:
+        """True when neither research (`evidence`) nor any evaluation backs its emotion."""
+        return not touchpoint.evidence and self.latest_score(journey, touchpoint) is None
+
+    def backed_by_evidence(self, journey: Journey) -> int:
+        return sum(not self.is_assumption(journey, t) for _, t in journey.touchpoints())
+
+    def gaps(self, journey: Journey) -> list[Gap]:
+        """Touchpoints whose latest measured score is below their target (below 0 when they
+        have none), largest gap first: where to act first."""
+        found = []
+        for stage, touchpoint in journey.touchpoints():
+            latest = self.latest_score(journey, touchpoint)
+            expected = touchpoint.target if touchpoint.target is not None else 0
+            if latest is not None and latest.value < expected:
+                found.append(Gap(stage, touchpoint, latest, expected))
+        # sorted() is stable: equal gaps keep the journey's order.
+        return sorted(found, key=lambda gap: -gap.size)
+
+    def actions(self, today: datetime.date) -> list[Action]:
+        """Every improvement of every journey; overdue when due before ``today`` and not done."""
+        return [
+            Action(journey, stage, touchpoint, improvement,
+                   overdue=improvement.status != "done" and improvement.due is not None
+                   and improvement.due < today)
+            for journey in self.journeys
+            for stage, touchpoint in journey.touchpoints()
+            for improvement in touchpoint.improvements
+        ]
 
     def source_of(self, journey: Journey) -> Path | None:
         """The YAML file a journey was read from."""

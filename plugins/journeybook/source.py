@@ -10,10 +10,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -21,7 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .cache import JourneyCache
-from .model import Journey, id_problems
+from .model import Evaluation, Journey, id_problems
 from .slug import is_slug, slugify
 
 JOURNEY_FILE = "journey.yaml"
@@ -35,6 +36,7 @@ _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "tim
 _MAX_VALUES = 200_000
 
 DataPath = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True, order=True)
@@ -93,21 +95,25 @@ class _Positions:
         return self.locate(path[:-1]) if path else (1, 1)
 
 
-def _mark(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _mark(node: Node, line_offset: int = 0) -> tuple[int, int]:
+    return node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
 
 
 class _Reader:
     """Turns a composed YAML node tree into plain Python data, recording positions."""
 
-    def __init__(self, yaml: YAML, file: str) -> None:
+    def __init__(self, yaml: YAML, file: str, line_offset: int = 0) -> None:
         self.constructor = yaml.constructor
         self.file = file
+        self.line_offset = line_offset
         self.positions = _Positions()
         self.problems: list[Problem] = []
         #: Paths whose value could not be read; validation errors below them are noise.
         self.broken: list[DataPath] = []
         self.count = 0
+
+    def mark(self, node: Node) -> tuple[int, int]:
+        return _mark(node, self.line_offset)
 
     def problem(self, at: tuple[int, int], path: DataPath, message: str) -> None:
         self.problems.append(Problem(self.file, at[0], at[1], format_path(path), message))
@@ -117,7 +123,7 @@ class _Reader:
         self.count += 1
         if self.count > _MAX_VALUES:
             raise _TooBig
-        self.positions.values.setdefault(path, _mark(node))
+        self.positions.values.setdefault(path, self.mark(node))
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
@@ -129,7 +135,7 @@ class _Reader:
         try:
             return self.constructor.construct_object(node, deep=True)
         except (YAMLError, ValueError, OverflowError) as exc:
-            self.problem(_mark(node), path, f"cannot read `{node.value}`: {exc}")
+            self.problem(self.mark(node), path, f"cannot read `{node.value}`: {exc}")
             return None
 
     def _mapping(self, node: MappingNode, path: DataPath) -> Any:
@@ -138,7 +144,7 @@ class _Reader:
         data: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == _CORE + "merge":
-                self.problem(_mark(key_node), path,
+                self.problem(self.mark(key_node), path,
                              "keys must be plain words like `name:`; merge keys (`<<`) and "
                              "complex keys are not supported")
                 continue
@@ -146,16 +152,16 @@ class _Reader:
             key_path = (*path, key)
             if key in data:
                 first = self.positions.keys[key_path][0]
-                self.problem(_mark(key_node), key_path,
+                self.problem(self.mark(key_node), key_path,
                              f"duplicate key `{key}` (first given on line {first}); "
                              "keep one of them")
                 continue
-            self.positions.keys[key_path] = _mark(key_node)
+            self.positions.keys[key_path] = self.mark(key_node)
             data[key] = self.read(value_node, key_path)
         return data
 
     def _bad_tag(self, node: Node, path: DataPath) -> None:
-        self.problem(_mark(node), path,
+        self.problem(self.mark(node), path,
                      f"YAML tag `{node.tag}` is not allowed: a journey holds only text, numbers, "
                      "true/false, dates, lists and mappings; remove the tag")
         return None
@@ -175,51 +181,63 @@ class YamlDocument:
     broken: list[DataPath]
 
 
-def read_yaml(path: Path, file: str) -> YamlDocument:
-    """Read one YAML file safely: plain data only, every value located."""
+def _fail(file: str, line: int, column: int, message: str) -> YamlDocument:
+    return YamlDocument(None, _Positions(), [Problem(file, line, column, "", message)], [()])
 
-    def fail(line: int, column: int, message: str) -> YamlDocument:
-        return YamlDocument(None, _Positions(), [Problem(file, line, column, "", message)], [()])
 
+def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+    """A user's text file as text, or the problem that keeps it from being read."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return fail(1, 1, f"cannot read the file: {exc.strerror or exc}")
+        return None, [Problem(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return fail(line, column,
-                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                    "save it with UTF-8 encoding")
+        return None, [Problem(file, line, column, "",
+                              f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                              "save it with UTF-8 encoding")]
+
+
+def read_yaml(path: Path, file: str) -> YamlDocument:
+    """Read one YAML file safely: plain data only, every value located."""
+    text, problems = read_text(path, file)
+    if text is None:
+        return YamlDocument(None, _Positions(), problems, [()])
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        return fail(1, 1, "the file is empty; a journey needs at least `title:` and `stages:`")
+        return _fail(file, 1, 1, "the file is empty; a journey needs at least `title:` and "
+                                 "`stages:`")
+    return parse_yaml(text, file)
 
-    # The C parser (ruamel.yaml.clib) is ~9x faster and keeps positions; pure Python otherwise.
-    yaml = YAML(typ="safe")
+
+def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
+    """Parse YAML text that starts on line ``first_line`` of ``file``."""
+    yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is there: ~9x faster
+    offset = first_line - 1
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        return fail(line, column,
-                    f"this is not valid YAML ({what}); check the indentation and quoting "
-                    "on this line or the one above")
+        return _fail(file, line + offset, column,
+                     f"this is not valid YAML ({what}); check the indentation and quoting "
+                     "on this line or the one above")
     except YAMLError as exc:
-        return fail(1, 1, f"this is not valid YAML: {exc}")
+        return _fail(file, first_line, 1, f"this is not valid YAML: {exc}")
     if node is None:
-        return fail(1, 1, "the file is empty; a journey needs at least `title:` and `stages:`")
+        return _fail(file, first_line, 1, "there is nothing here; add the required keys")
 
-    reader = _Reader(yaml, file)
+    reader = _Reader(yaml, file, offset)
     try:
         data = reader.read(node)
     except _TooBig:
-        return fail(1, 1, f"the file expands to more than {_MAX_VALUES} values (through "
-                          "aliases?); split it or remove the aliases")
+        return _fail(file, first_line, 1, f"the file expands to more than {_MAX_VALUES} values "
+                                          "(through aliases?); split it or remove the aliases")
     return YamlDocument(data, reader.positions, reader.problems, reader.broken)
 
 
@@ -277,14 +295,14 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items() if not f.exclude]
 
 
-def _message(error: dict[str, Any], path: DataPath) -> str:
+def _message(error: dict[str, Any], path: DataPath, root: type[BaseModel] = Journey) -> str:
     kind = error["type"]
     value = error.get("input")
     name = path[-1] if path else "the file"
     if kind == "missing":
         return f"`{name}` is required here; add `{name}:`"
     if kind == "extra_forbidden":
-        model = _model_at(Journey, path[:-1])
+        model = _model_at(root, path[:-1])
         allowed = _keys_of(model) if model else []
         hint = difflib.get_close_matches(str(name), allowed, n=1)
         text = f"unknown key `{name}`"
@@ -318,23 +336,23 @@ def _is_unknown_key(error: dict[str, Any]) -> bool:
     return error["type"] == "extra_forbidden"
 
 
-def load_journey(path: Path, file: str, journey_id: str) -> tuple[Journey | None, list[Problem]]:
-    """Load and validate one journey file; never raises for user mistakes."""
-    document = read_yaml(path, file)
+def _validate(model: type[M], document: YamlDocument, file: str, context: dict[str, Any],
+              what: str) -> tuple[M | None, list[Problem], Callable[..., Problem]]:
+    """Validate plain data against ``model``; every error located in the file."""
     data, positions, problems = document.data, document.positions, list(document.problems)
-    if () in document.broken:
-        return None, problems
-    if not isinstance(data, dict):
-        return None, [Problem(file, 1, 1, "", "a journey file must be a mapping of keys such as "
-                                                "`title:` and `stages:`, not "
-                                                f"{_describe(data)}")]
 
     def located(path: DataPath, message: str, *, key: bool = False) -> Problem:
         line, column = positions.locate(path, key=key)
         return Problem(file, line, column, format_path(path), message)
 
+    if () in document.broken:
+        return None, problems, located
+    if not isinstance(data, dict):
+        problems.append(located((), f"{what} must be a mapping of `key: value` lines, not "
+                                    f"{_describe(data)}"))
+        return None, problems, located
     try:
-        journey = Journey.model_validate(data, context={"journey_id": journey_id})
+        return model.model_validate(data, context=context), problems, located
     except ValidationError as exc:
         seen: set[tuple[DataPath, str]] = set()
         errors = exc.errors(include_url=False)
@@ -349,14 +367,69 @@ def load_journey(path: Path, file: str, journey_id: str) -> tuple[Journey | None
                 for other in misspelt
             ):
                 continue  # "unknown key `touchpionts` (did you mean …)" says it all
-            message = _message(error, loc)
+            message = _message(error, loc, model)
             if (loc, message) not in seen:
                 seen.add((loc, message))
                 problems.append(located(loc, message, key=_is_unknown_key(error)))
-        problems.extend(located(p, m) for p, m in id_problems(_raw_ids(data)))
+        return None, problems, located
+
+
+def load_journey(path: Path, file: str, journey_id: str) -> tuple[Journey | None, list[Problem]]:
+    """Load and validate one journey file; never raises for user mistakes."""
+    document = read_yaml(path, file)
+    journey, problems, located = _validate(Journey, document, file,
+                                           {"journey_id": journey_id}, "a journey file")
+    if journey is None:
+        if isinstance(document.data, dict) and () not in document.broken:
+            problems.extend(located(p, m) for p, m in id_problems(_raw_ids(document.data)))
         return None, problems
     problems.extend(located(p, m) for p, m in journey.consistency_problems())
     return (None if problems else journey), problems
+
+
+_EVALUATION_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9]+(?:-[a-z0-9]+)*))?\.md$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.S | re.M)
+
+
+def load_evaluation(path: Path, file: str, journey: Journey) -> tuple[Evaluation | None,
+                                                                       list[Problem]]:
+    """Load one evaluation note, checking its scores against the journey's touchpoints."""
+    name = _EVALUATION_NAME.match(path.name)
+    if not name:
+        return None, [Problem(file, 1, 1, "", "an evaluation note is named after its date, "
+                                              "like `2026-03-15.md` or "
+                                              "`2026-03-15-khao-sat-quy-1.md`; rename it")]
+    text, problems = read_text(path, file)
+    if text is None:
+        return None, problems
+    front = _FRONT_MATTER.match(text)
+    if not front:
+        return None, [Problem(file, 1, 1, "", "an evaluation note starts with its details "
+                                              "between two `---` lines (at least `date:`)")]
+    document = parse_yaml(front.group(1), file, first_line=2)
+    if document.data is None and () not in document.broken:
+        document = YamlDocument({}, document.positions, document.problems, document.broken)
+    body = text[front.end():]
+    context = {"slug": path.stem, "body": body,
+               "body_line": text.count("\n", 0, front.end()) + 1}
+    evaluation, problems, located = _validate(Evaluation, document, file, context,
+                                              "the part between the `---` lines")
+    if evaluation is None:
+        return None, problems
+    if evaluation.date.isoformat() != name.group(1):
+        problems.append(located(("date",), f"the date {evaluation.date} differs from the date "
+                                           f"in the file name ({name.group(1)}); make them "
+                                           "the same"))
+    known = [t.id for _, t in journey.touchpoints()]
+    for touchpoint_id in evaluation.scores:
+        if touchpoint_id not in known:
+            hint = difflib.get_close_matches(touchpoint_id, known, n=1)
+            problems.append(located(
+                ("scores", touchpoint_id),
+                f"`{touchpoint_id}` is not a touchpoint of journey `{journey.id}`"
+                + (f" (did you mean `{hint[0]}`?)" if hint else "")
+                + "; scores are keyed by touchpoint ids from journey.yaml", key=True))
+    return (None if problems else evaluation), problems
 
 
 def _raw_ids(data: dict[str, Any]) -> list[tuple[str | None, list[str | None]]]:
@@ -419,15 +492,21 @@ def _load_cached(path: Path, file: str, journey_id: str,
     return journey, problems
 
 
-def load_journeys(journeys_dir: Path, base_dir: Path | None = None,
-                  cache: JourneyCache | None = None) -> list[Journey]:
-    """Load every journey, or raise :class:`JourneybookError` with every problem found.
+EVALUATIONS = "evaluations"
+
+
+def load_sources(journeys_dir: Path, base_dir: Path | None = None,
+                 cache: JourneyCache | None = None,
+                 ) -> tuple[list[Journey], dict[str, list[Evaluation]]]:
+    """Every journey and its evaluation notes (oldest first), or raise
+    :class:`JourneybookError` with every problem found in every file.
 
     File names in messages are relative to ``base_dir`` (the folder of ``mkdocs.yml``).
-    With a ``cache``, unchanged files are not parsed again.
+    With a ``cache``, unchanged journey files are not parsed again.
     """
     base = base_dir or journeys_dir.parent
     journeys: list[Journey] = []
+    evaluations: dict[str, list[Evaluation]] = {}
     problems: list[Problem] = []
     if not journeys_dir.is_dir():
         raise JourneybookError([Problem(_display(journeys_dir, base), 1, 1, "",
@@ -449,13 +528,27 @@ def load_journeys(journeys_dir: Path, base_dir: Path | None = None,
             continue
         journey, found = _load_cached(path, file, folder, cache)
         problems.extend(found)
-        if journey is not None:
-            journeys.append(journey)
+        if journey is None:
+            continue
+        journeys.append(journey)
+        notes: list[Evaluation] = []
+        for note in sorted((path.parent / EVALUATIONS).glob("*.md")):
+            evaluation, found = load_evaluation(note, _display(note, base), journey)
+            problems.extend(found)
+            if evaluation is not None:
+                notes.append(evaluation)
+        evaluations[journey.id] = sorted(notes, key=lambda e: (e.date, e.slug))
     if problems:
         raise JourneybookError(problems)
     if cache is not None:
         cache.prune()
-    return journeys
+    return journeys, evaluations
+
+
+def load_journeys(journeys_dir: Path, base_dir: Path | None = None,
+                  cache: JourneyCache | None = None) -> list[Journey]:
+    """Every journey (see :func:`load_sources`, which also reads evaluation notes)."""
+    return load_sources(journeys_dir, base_dir, cache)[0]
 
 
 def _display(path: Path, base: Path) -> str:
