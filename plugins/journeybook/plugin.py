@@ -6,6 +6,7 @@ Everything about journeys lives in the core (``source`` → ``model`` → ``play
 
 from __future__ import annotations
 
+import datetime
 import html
 import os
 from pathlib import Path
@@ -61,6 +62,10 @@ class JourneybookConfig(base.Config):
     max_workers = c.Type(int, default=0)
     """Processes that draw charts in parallel; 0 means one per CPU core."""
 
+    build_date = c.Optional(c.Type((str, datetime.date)))
+    """The day improvements are judged overdue against (``YYYY-MM-DD``); default: the
+    ``SOURCE_DATE_EPOCH`` environment variable when set (reproducible builds), else today."""
+
 
 class JourneybookPlugin(BasePlugin[JourneybookConfig]):
     """Generate the playbook's pages from ``journeys/*/journey.yaml``."""
@@ -93,7 +98,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         except JourneybookError as exc:
             raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
         language = self.config.language or config.theme.get("language")
-        self.site = build_site(playbook, language)
+        self.site = build_site(playbook, language, self._build_date())
         docs_dir = Path(config.docs_dir).resolve()
         for page in self.site.pages.values():
             existing = files.get_file_from_path(page.path)
@@ -123,6 +128,20 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         log.info("Generated %d pages from %d journeys; charts: %d drawn, %d from cache",
                  len(self.site.pages), len(playbook.journeys), stats.rendered, stats.cached)
         return files
+
+    def _build_date(self) -> datetime.date:
+        if isinstance(self.config.build_date, datetime.date):
+            return self.config.build_date
+        if self.config.build_date:
+            try:
+                return datetime.date.fromisoformat(self.config.build_date)
+            except ValueError:
+                raise PluginError(f"journeybook: build_date `{self.config.build_date}` is not "
+                                  "a date; write it as YYYY-MM-DD") from None
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        return datetime.date.today()
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if not self.config.enabled or not self.config.nav or self.site is None:

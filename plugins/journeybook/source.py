@@ -7,6 +7,7 @@ build shows everything to fix.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import os
@@ -414,14 +415,16 @@ def load_evaluation(path: Path, file: str, journey: Journey) -> tuple[Evaluation
                "body_line": text.count("\n", 0, front.end()) + 1}
     evaluation, problems, located = _validate(Evaluation, document, file, context,
                                               "the part between the `---` lines")
-    if evaluation is None:
-        return None, problems
-    if evaluation.date.isoformat() != name.group(1):
-        problems.append(located(("date",), f"the date {evaluation.date} differs from the date "
+    # Checked on the raw data, so they are reported even when a type error stopped validation.
+    data = document.data if isinstance(document.data, dict) else {}
+    date = data.get("date")
+    if isinstance(date, datetime.date) and date.isoformat() != name.group(1):
+        problems.append(located(("date",), f"the date {date} differs from the date "
                                            f"in the file name ({name.group(1)}); make them "
                                            "the same"))
     known = [t.id for _, t in journey.touchpoints()]
-    for touchpoint_id in evaluation.scores:
+    scores = data.get("scores")
+    for touchpoint_id in scores if isinstance(scores, dict) else ():
         if touchpoint_id not in known:
             hint = difflib.get_close_matches(touchpoint_id, known, n=1)
             problems.append(located(
