@@ -40,7 +40,7 @@ def test_check_lists_every_problem_and_fails(tmp_path: Path, capsys: pytest.Capt
 def test_check_with_another_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_journey(tmp_path / "maps", "good", (FIXTURES / "small.yaml").read_text("utf-8"))
     assert main(["check", "--journeys", str(tmp_path / "maps")]) == 0
-    assert "ok: 1 journeys, 4 touchpoints" in capsys.readouterr().out
+    assert "ok: 1 journeys, 4 touchpoints, 0 evaluation notes" in capsys.readouterr().out
 
 
 def test_check_without_a_journeys_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -55,3 +55,32 @@ def test_help_lists_check(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_.value.code == 0
     assert "check" in capsys.readouterr().out
+
+
+BROKEN = ("title: Bad\nstages:\n  - name: One\n    touchpoints:\n"
+          "      - {name: A, emotion: -3}\n")
+
+
+def test_check_for_github_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    write_journey(tmp_path / "journeys", "bad", BROKEN)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--format", "github"]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "::error file=journeys/bad/journey.yaml,line=5,col=28,title=journeybook at "
+        "stages[0].touchpoints[0].emotion::must be a whole number from -2 to 2, got -3"]
+    assert err == "1 problem found.\n"
+    # On GitHub Actions that is the default.
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["check"]) == 1
+    assert capsys.readouterr().out.startswith("::error file=journeys/bad/journey.yaml,line=5,")
+    assert main(["check", "--format", "text"]) == 1
+    assert capsys.readouterr().err.startswith("error: journeys/bad/journey.yaml:5:28: ")
+
+
+def test_annotation_escaping() -> None:
+    from journeybook.cli import _annotation
+
+    assert _annotation("a%b\nc") == "a%25b%0Ac"
+    assert _annotation("x:y,z", property_=True) == "x%3Ay%2Cz"

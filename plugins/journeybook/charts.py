@@ -492,3 +492,50 @@ def _draw_many(specs: list[ChartSpec], max_workers: int) -> list[dict[str, bytes
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(render, specs, chunksize=max(1, len(specs) // (workers * 4))))
+
+
+def render_comparison(items: list[tuple[str, list[tuple[str, int | None, int | None]]]],
+                      legend: tuple[str, str]) -> bytes:
+    """Before/after emotion curves of changed journeys, one panel each, as one light SVG.
+
+    ``items`` holds ``(title, [(touchpoint name, emotion before, emotion after)])``; a
+    touchpoint missing on one side leaves a gap in that curve.
+    """
+    pyplot = _matplotlib()
+    colours = PALETTES["light"]
+    panels = max(len(items), 1)
+    widest = max((len(points) for _, points in items), default=1)
+    width = min(max(1.8 + 0.5 * widest, 6.0), 12.0)
+    figure = pyplot.figure(figsize=(width, 2.9 * panels + 0.4))
+    figure.patch.set_alpha(0)
+    nan = float("nan")
+    for number, (title, points) in enumerate(items):
+        axes = figure.add_subplot(panels, 1, number + 1)
+        xs = list(range(len(points)))
+        for level in (-2, -1, 1, 2):
+            axes.axhline(level, color=colours["grid"], lw=0.6, zorder=0)
+        axes.axhline(0, color=colours["zero"], lw=1.0, zorder=0)
+        before = [nan if b is None else b for _, b, _ in points]
+        after = [nan if a is None else a for _, _, a in points]
+        axes.plot(xs, before, color=colours["muted"], ls=(0, (4, 3)), lw=1.6, marker="o",
+                  markersize=6, markerfacecolor="none", label=legend[0], gid=f"before-{number}")
+        axes.plot(xs, after, color=colours["as_is"], lw=2.2, marker="o", markersize=6,
+                  label=legend[1], gid=f"after-{number}")
+        axes.set_title(title, loc="left", fontsize=10, fontweight="bold",
+                       color=colours["text"])
+        axes.set_ylim(-2.5, 2.5)
+        axes.set_yticks([-2, -1, 0, 1, 2])
+        axes.set_xticks(xs)
+        axes.set_xticklabels([_abbreviate(name, 24) for name, _, _ in points], rotation=40,
+                             ha="right", rotation_mode="anchor", fontsize=8)
+        axes.tick_params(colors=colours["text"], length=0)
+        for side in axes.spines.values():
+            side.set_visible(False)
+        axes.legend(loc="upper right", fontsize=8, frameon=False)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    try:
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    finally:
+        pyplot.close(figure)
+    return _SVG_ID.sub("", buffer.getvalue()).encode("utf-8")

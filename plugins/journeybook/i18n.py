@@ -136,6 +136,16 @@ EN: dict[str, str] = {
     "no_actions": "No improvements are planned yet.",
     "nps": "NPS",
     "csat": "CSAT",
+    "diff_title": "Journey changes compared with `{ref}`",
+    "diff_none": "No journey changes.",
+    "diff_unreadable": "Old versions that could not be read",
+    "diff_journey_added": "New journey",
+    "diff_journey_removed": "Journey removed",
+    "diff_counts": "{stages} stages, {touchpoints} touchpoints.",
+    "diff_in": "in",
+    "emotion_short": "Emotion",
+    "diff_before": "before",
+    "diff_after": "after",
 }
 
 VI: dict[str, str] = {
@@ -272,6 +282,16 @@ VI: dict[str, str] = {
     "no_actions": "Chưa có cải tiến nào được lên kế hoạch.",
     "nps": "NPS",
     "csat": "CSAT",
+    "diff_title": "Thay đổi hành trình so với `{ref}`",
+    "diff_none": "Không có thay đổi nào về hành trình.",
+    "diff_unreadable": "Phiên bản cũ không đọc được",
+    "diff_journey_added": "Hành trình mới",
+    "diff_journey_removed": "Hành trình bị xoá",
+    "diff_counts": "{stages} giai đoạn, {touchpoints} điểm chạm.",
+    "diff_in": "trong",
+    "emotion_short": "Cảm xúc",
+    "diff_before": "trước",
+    "diff_after": "sau",
 }
 
 LANGUAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(

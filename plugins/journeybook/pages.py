@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -23,7 +23,10 @@ from .charts import ChartSpec, Kind, Point, Round
 from .i18n import labels
 from .model import Evaluation, Journey, Stage, Touchpoint
 from .playbook import Action, Playbook, Team
-from .source import EVALUATIONS
+from .source import EVALUATIONS, Problem
+
+if TYPE_CHECKING:
+    from .diff import JourneyChanges
 
 JOURNEYS = "journeys"
 CHECKLISTS = "checklists"
@@ -395,3 +398,13 @@ def _by_team(actions: list[Action]) -> list[tuple[str, list[Action]]]:
     return [(team, sorted(items, key=lambda a: (_STATUS_ORDER.index(a.improvement.status),
                                                 *_urgency(a))))
             for team, items in sorted(teams.items(), key=lambda kv: kv[0].casefold())]
+
+
+def diff_summary(changes: list[JourneyChanges], ref: str, unreadable: list[Problem],
+                 language: str | None = None) -> str:
+    """The Markdown a reviewer reads: what a change does to the journeys."""
+    t = labels(language)
+    return _TEMPLATES.get_template("diff.md.j2").render(
+        t=t, label=lambda key: t.get(str(key), str(key)), changes=changes, ref=ref,
+        unreadable=unreadable,
+    )

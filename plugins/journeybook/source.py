@@ -377,7 +377,16 @@ def _validate(model: type[M], document: YamlDocument, file: str, context: dict[s
 
 def load_journey(path: Path, file: str, journey_id: str) -> tuple[Journey | None, list[Problem]]:
     """Load and validate one journey file; never raises for user mistakes."""
-    document = read_yaml(path, file)
+    return _journey_from(read_yaml(path, file), file, journey_id)
+
+
+def parse_journey(text: str, file: str, journey_id: str) -> tuple[Journey | None, list[Problem]]:
+    """A journey from YAML text (an old version read from git, say)."""
+    return _journey_from(parse_yaml(text, file), file, journey_id)
+
+
+def _journey_from(document: YamlDocument, file: str,
+                  journey_id: str) -> tuple[Journey | None, list[Problem]]:
     journey, problems, located = _validate(Journey, document, file,
                                            {"journey_id": journey_id}, "a journey file")
     if journey is None:

@@ -1,0 +1,125 @@
+"""What a change does to the journeys: the summary a reviewer reads on a pull request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .git import files_at, read_at
+from .model import Journey, Stage, Touchpoint
+from .source import JOURNEY_FILE, Problem, parse_journey
+
+
+@dataclass
+class JourneyChanges:
+    """Everything that differs between two versions of one journey (matched by id)."""
+
+    id: str
+    before: Journey | None
+    after: Journey | None
+    title: tuple[str, str] | None = None
+    stages_added: list[Stage] = field(default_factory=list)
+    stages_removed: list[Stage] = field(default_factory=list)
+    stages_renamed: list[tuple[Stage, Stage]] = field(default_factory=list)
+    touchpoints_added: list[tuple[Stage, Touchpoint]] = field(default_factory=list)
+    touchpoints_removed: list[tuple[Stage, Touchpoint]] = field(default_factory=list)
+    touchpoints_renamed: list[tuple[Touchpoint, Touchpoint]] = field(default_factory=list)
+    touchpoints_moved: list[tuple[Touchpoint, Stage, Stage]] = field(default_factory=list)
+    emotions: list[tuple[Touchpoint, int, int]] = field(default_factory=list)
+    targets: list[tuple[Touchpoint, int | None, int | None]] = field(default_factory=list)
+    checklist_added: list[tuple[Touchpoint, str]] = field(default_factory=list)
+    checklist_removed: list[tuple[Touchpoint, str]] = field(default_factory=list)
+    improvements: list[tuple[Touchpoint, str, str | None, str | None]] = field(
+        default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "added" if self.before is None else "removed" if self.after is None else "changed"
+
+    @property
+    def curve_changed(self) -> bool:
+        """Whether the emotion curve looks different (for the before/after chart)."""
+        if self.before is None or self.after is None:
+            return True
+        shape = lambda j: [(t.id, t.emotion, t.target) for _, t in j.touchpoints()]  # noqa: E731
+        return shape(self.before) != shape(self.after)
+
+    def __bool__(self) -> bool:
+        return self.kind != "changed" or any(
+            getattr(self, name) for name in self.__dataclass_fields__
+            if name not in ("id", "before", "after"))
+
+    @property
+    def journey(self) -> Journey:
+        journey = self.after or self.before
+        assert journey is not None
+        return journey
+
+
+def compare_journey(before: Journey | None, after: Journey | None) -> JourneyChanges:
+    journey = after or before
+    assert journey is not None
+    changes = JourneyChanges(journey.id, before, after)
+    if before is None or after is None:
+        return changes
+    if before.title != after.title:
+        changes.title = (before.title, after.title)
+    old_stages = {s.id: s for s in before.stages}
+    new_stages = {s.id: s for s in after.stages}
+    changes.stages_added = [s for s in after.stages if s.id not in old_stages]
+    changes.stages_removed = [s for s in before.stages if s.id not in new_stages]
+    changes.stages_renamed = [(old_stages[s.id], s) for s in after.stages
+                              if s.id in old_stages and old_stages[s.id].name != s.name]
+    old = {t.id: (s, t) for s, t in before.touchpoints()}
+    new = {t.id: (s, t) for s, t in after.touchpoints()}
+    changes.touchpoints_added = [new[i] for i in new if i not in old]
+    changes.touchpoints_removed = [old[i] for i in old if i not in new]
+    for touchpoint_id, (stage, touchpoint) in new.items():
+        if touchpoint_id not in old:
+            continue
+        old_stage, was = old[touchpoint_id]
+        if was.name != touchpoint.name:
+            changes.touchpoints_renamed.append((was, touchpoint))
+        if old_stage.id != stage.id:
+            changes.touchpoints_moved.append((touchpoint, old_stage, stage))
+        if was.emotion != touchpoint.emotion:
+            changes.emotions.append((touchpoint, was.emotion, touchpoint.emotion))
+        if was.target != touchpoint.target:
+            changes.targets.append((touchpoint, was.target, touchpoint.target))
+        changes.checklist_added += [(touchpoint, item) for item in touchpoint.checklist
+                                    if item not in was.checklist]
+        changes.checklist_removed += [(touchpoint, item) for item in was.checklist
+                                      if item not in touchpoint.checklist]
+        before_status = {i.action: i.status for i in was.improvements}
+        after_status = {i.action: i.status for i in touchpoint.improvements}
+        for action in [*after_status, *(a for a in before_status if a not in after_status)]:
+            if before_status.get(action) != after_status.get(action):
+                changes.improvements.append(
+                    (touchpoint, action, before_status.get(action), after_status.get(action)))
+    return changes
+
+
+def compare(before: list[Journey], after: list[Journey]) -> list[JourneyChanges]:
+    """Changed journeys only, in id order."""
+    old = {j.id: j for j in before}
+    new = {j.id: j for j in after}
+    found = (compare_journey(old.get(i), new.get(i)) for i in sorted(old.keys() | new.keys()))
+    return [changes for changes in found if changes]
+
+
+def journeys_at(repo: Path, ref: str, journeys_dir: Path) -> tuple[list[Journey], list[Problem]]:
+    """The journeys as they were at a git revision; unreadable old files are reported, not
+    fatal (a pull request may well be fixing them)."""
+    folder = PurePosixPath(journeys_dir.resolve().relative_to(repo.resolve()).as_posix())
+    journeys: list[Journey] = []
+    problems: list[Problem] = []
+    for path in files_at(repo, ref, str(folder)):
+        relative = PurePosixPath(path).relative_to(folder)
+        if len(relative.parts) != 2 or relative.name != JOURNEY_FILE:
+            continue
+        journey, found = parse_journey(read_at(repo, ref, path), f"{ref}:{path}",
+                                       relative.parts[0])
+        problems += found
+        if journey is not None:
+            journeys.append(journey)
+    return journeys, problems

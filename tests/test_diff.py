@@ -1,0 +1,121 @@
+"""`journeybook diff`: what a pull request changes, read from a real git history."""
+
+from __future__ import annotations
+
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from journeybook.cli import main
+
+from .conftest import FIXTURES, write_journey
+
+SMALL = (FIXTURES / "small.yaml").read_text("utf-8")
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "config", "user.email", "cx@example.com")
+    git(tmp_path, "config", "user.name", "CX team")
+    write_journey(tmp_path / "journeys", "kettle", SMALL)
+    write_journey(tmp_path / "journeys", "old-journey", SMALL.replace(
+        "Buying a kettle online", "A journey that goes away"))
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "first map")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_every_kind_of_change(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edited = (SMALL
+              .replace("title: Buying a kettle online", "title: Buying a kettle")
+              .replace("  - name: Đặt hàng", "  - id: dat-hang\n    name: Thanh toán")
+              .replace("name: Search result", "name: Search results page")
+              .replace("        emotion: -1\n        target: 1",
+                       "        emotion: 1\n        target: 2")
+              .replace("          - Show the full price before payment\n",
+                       "          - Show the delivery date before payment\n")
+              .replace("status: in-progress", "status: done")
+              .replace("""      - id: confirmation-call
+        name: Confirmation call
+        channel: analog
+        control: owned
+        team: contact center
+        emotion: 1
+        checklist: [Greet by name, Confirm the address]
+""", "")
+              + """  - name: Ủng hộ
+    touchpoints:
+      - id: review
+        name: Public review
+        emotion: 2
+""")
+    write_journey(repo / "journeys", "kettle", edited)
+    (repo / "journeys" / "old-journey" / "journey.yaml").unlink()
+    (repo / "journeys" / "old-journey").rmdir()
+    write_journey(repo / "journeys", "new-journey", SMALL.replace(
+        "Buying a kettle online", "A brand new journey"))
+    chart = repo / "diff.svg"
+    assert main(["diff", "HEAD", "--chart", str(chart)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## Journey changes compared with `HEAD`\n")
+    expected = [
+        "### Buying a kettle (`kettle`)",
+        "- Title: Buying a kettle online → **Buying a kettle**",
+        "- ✚ Stage **Ủng hộ** (`ung-ho`), 1 touchpoints",
+        "- ✎ Stage `dat-hang`: Đặt hàng → **Thanh toán**",
+        "- ✚ Touchpoint **Public review** (`review`) in Ủng hộ, Emotion +2",
+        "- ✖ Touchpoint **Confirmation call** (`confirmation-call`) in Đặt hàng",
+        "- ✎ Touchpoint `search`: Search result → **Search results page**",
+        "- Emotion **Checkout**: \u22121 → **+1** ▲",
+        "- Target **Checkout**: +1 → **+2**",
+        "- ✚ Checklist (Checkout): Show the delivery date before payment",
+        "- ✖ Checklist (Checkout): Show the full price before payment",
+        "- Improvements (Checkout): Remove optional fields: In progress → **Done**",
+        "### New journey: A brand new journey (`new-journey`)",
+        "### Journey removed: A journey that goes away (`old-journey`)",
+    ]
+    lines = out.splitlines()
+    for line in expected:
+        assert line in lines, line
+    assert [line for line in lines if line.startswith("###")] == [
+        expected[0], expected[-2], expected[-1]]
+    # The chart overlays before and after for the three journeys whose curve moved.
+    root = ET.fromstring(chart.read_bytes())
+    ids = {g.get("id") for g in root.iter("{http://www.w3.org/2000/svg}g")}
+    assert {"before-0", "after-0", "before-2", "after-2"} <= ids
+    assert "Buying a kettle" in "".join(root.itertext())
+
+
+def test_no_changes_and_bad_refs(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "HEAD", "--language", "vi"]) == 0
+    assert "Không có thay đổi nào về hành trình." in capsys.readouterr().out
+    assert main(["diff", "no-such-branch"]) == 1
+    assert "error: cannot read `no-such-branch` with git" in capsys.readouterr().err
+
+
+def test_an_unreadable_old_version_is_reported_not_fatal(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_journey(repo / "journeys", "kettle", "title: [broken\n")
+    git(repo, "commit", "-qam", "break it")
+    write_journey(repo / "journeys", "kettle", SMALL)
+    assert main(["diff", "HEAD"]) == 0
+    out = capsys.readouterr().out
+    assert "> ⚠ **Old versions that could not be read**" in out
+    assert "HEAD:journeys/kettle/journey.yaml:2:1" in out
+    assert "### New journey: Buying a kettle online (`kettle`)" in out
+
+
+def test_invalid_working_tree_fails_like_check(repo: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    write_journey(repo / "journeys", "kettle", SMALL.replace("emotion: -1", "emotion: -5"))
+    assert main(["diff", "HEAD"]) == 1
+    assert "must be a whole number from -2 to 2, got -5" in capsys.readouterr().err
