@@ -5,57 +5,18 @@ Skipped with a reason when Chromium is not installed; `.ci/run` installs it, so 
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import FIXTURES, ROOT, Project
+from .conftest import CHROMIUM, FIXTURES, ROOT, Project, serve
 
-CHROMIUM = os.environ.get("JOURNEYBOOK_CHROMIUM") or shutil.which("chromium") or ""
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"
 )
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@functools.cache
-def _playwright():
-    from playwright.sync_api import sync_playwright
-
-    return sync_playwright().start()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright = _playwright()
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        headless=True,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync", "--no-first-run"],
-    )
-    yield browser
-    browser.close()
-
-
-def serve(folder: Path) -> tuple[str, ThreadingHTTPServer]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 @pytest.fixture(scope="module")
@@ -199,18 +160,22 @@ def _loaded_width(image) -> int:
 def test_charts_load_and_follow_the_palette_toggle(browser, sample_url: str) -> None:
     page = browser.new_page(color_scheme="light")
     page.goto(sample_url + "journeys/goi-tong-dai/")
+    page.wait_for_load_state("load")
     light = page.locator("article img[src*='charts/journey-light.svg']")
     dark = page.locator("article img[src*='charts/journey-dark.svg']")
     assert _loaded_width(light) > 0
-    assert light.is_visible() and not dark.is_visible()
+    light.wait_for(state="visible")
+    dark.wait_for(state="hidden")
     # The header's toggle switches to the dark palette, and the dark chart takes over.
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
-    assert dark.is_visible() and not light.is_visible()
+    dark.wait_for(state="visible")
+    light.wait_for(state="hidden")
     assert _loaded_width(dark) > 0
     stage = browser.new_page(color_scheme="dark")
     stage.goto(sample_url + "journeys/goi-tong-dai/lien-he-tong-dai/")
     stage_dark = stage.locator("article img[src*='charts/stage-lien-he-tong-dai-dark.svg']")
-    assert _loaded_width(stage_dark) > 0 and stage_dark.is_visible()
+    assert _loaded_width(stage_dark) > 0
+    stage_dark.wait_for(state="visible")
     page.close()
     stage.close()

@@ -84,8 +84,8 @@ def test_navigation_lists_journeys_and_stages_in_order(sample_site: Project) -> 
     top = page.select("nav.md-nav--primary > ul > li")
     labels = [li.find(["a", "label"]).get_text(" ", strip=True) for li in top]
     assert labels[:2] == ["Trang chủ", "Phương pháp"]
-    assert labels[2:] == ["Hành trình", "Checklist theo bộ phận", "Cải tiến"]
-    journeys_section = top[2]
+    assert labels[2:] == ["Đề xuất thay đổi", "Hành trình", "Checklist theo bộ phận", "Cải tiến"]
+    journeys_section = top[3]
     for journey in SAMPLE.journeys:
         links = [a["href"] for a in journeys_section.select("a.md-nav__link[href]")
                  if f"{journey.id}/" in a["href"]]

@@ -1,0 +1,105 @@
+"""The GitHub workflows: they parse, run the right commands, and pass a workflow linter."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from .conftest import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def load(name: str) -> dict:
+    return YAML(typ="safe").load((WORKFLOWS / name).read_text("utf-8"))
+
+
+def steps(workflow: dict) -> list[dict]:
+    [job] = workflow["jobs"].values()
+    return job["steps"]
+
+
+def runs(workflow: dict) -> str:
+    return "\n".join(step.get("run", "") for step in steps(workflow))
+
+
+def uses(workflow: dict) -> dict[str, dict]:
+    return {step["uses"].split("@")[0]: step.get("with", {}) for step in steps(workflow)
+            if "uses" in step}
+
+
+def test_pull_request_workflow() -> None:
+    pr = load("pr.yml")
+    assert "pull_request" in pr["on"]
+    assert pr["permissions"] == {"contents": "read"}
+    commands = runs(pr)
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert 'pip install -e ".[test]"' in commands and 'pip install -e ".[test]"' in readme
+    for command in ("journeybook check", "pytest", "mkdocs build --strict",
+                    'journeybook diff "origin/$BASE_REF"', '>> "$GITHUB_STEP_SUMMARY"',
+                    "--chart", "lychee --offline"):
+        assert command in commands, command
+    # Commands run in this order: validate before testing, build before checking links.
+    order = [commands.index(c) for c in ("journeybook check", "pytest", "mkdocs build",
+                                          "journeybook diff", "lychee")]
+    assert order == sorted(order)
+    actions = uses(pr)
+    assert actions["actions/checkout"]["fetch-depth"] == 0
+    assert actions["actions/upload-artifact"]["path"] == "site/"
+
+
+def test_deploy_workflow() -> None:
+    deploy = load("deploy.yml")
+    assert deploy["on"]["push"] == {"branches": ["main"], "tags": ["v*"]}
+    assert deploy["permissions"] == {"contents": "write"}
+    assert deploy["concurrency"]["group"] == "gh-pages"
+    assert deploy["concurrency"]["cancel-in-progress"] is False
+    assert uses(deploy)["actions/checkout"]["fetch-depth"] == 0
+    by_name = {step.get("name"): step for step in steps(deploy)}
+    dev = by_name["Deploy dev"]
+    assert dev["if"] == "github.ref == 'refs/heads/main'"
+    assert dev["run"].strip() == "mike deploy --push dev"
+    release = by_name["Deploy the release and move latest"]
+    assert release["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    assert 'mike deploy --push --update-aliases "${TAG#v}" latest' in release["run"]
+    assert "mike set-default --push latest" in release["run"]
+    names = list(by_name)
+    assert names.index("Build the site (strict)") < names.index("Deploy dev")
+
+
+def test_every_action_is_pinned_to_a_commit() -> None:
+    for name in ("pr.yml", "deploy.yml"):
+        for action in (s["uses"] for s in steps(load(name)) if "uses" in s):
+            assert len(action.split("@")[1]) == 40, action
+
+
+def test_zizmor_finds_nothing() -> None:
+    zizmor = shutil.which("zizmor") or str(Path(sys.executable).parent / "zizmor")
+    if not Path(zizmor).exists():
+        pytest.skip("zizmor is not installed (pip install -e '.[test]')")
+    result = subprocess.run([zizmor, "--offline", "--no-progress", str(WORKFLOWS)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mkdocs_yml_makes_every_version_strict_and_publishable() -> None:
+    text = (ROOT / "mkdocs.yml").read_text("utf-8")
+    assert "\nstrict: true\n" in text
+    assert "alias_type: copy" in text
+    assert "provider: mike" in text
+
+
+def test_links_of_the_built_sample_resolve(sample_site) -> None:
+    lychee = shutil.which("lychee") or str(Path(sys.executable).parent / "lychee")
+    if not Path(lychee).exists():
+        pytest.skip("lychee is not installed (pip install -e '.[test]')")
+    site = sample_site.root / "site"
+    result = subprocess.run([lychee, "--offline", "--no-progress", "--root-dir", str(site),
+                             f"{site}/**/*.html"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 Errors" in result.stdout + result.stderr
