@@ -106,6 +106,8 @@ def test_pages_work_inside_a_version_folder(repo: Path) -> None:
 @pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)")
 def test_every_page_shows_its_version_in_the_browser(repo: Path, tmp_path: Path,
                                                      browser) -> None:
+    from .test_browser import search
+
     site = tmp_path / "gh-pages"
     site.mkdir()
     archive = subprocess.run(["git", "archive", "--format=tar", "gh-pages"], cwd=repo,
@@ -128,6 +130,12 @@ def test_every_page_shows_its_version_in_the_browser(repo: Path, tmp_path: Path,
             image.scroll_into_view_if_needed()
             page.wait_for_function("i => i.complete && i.naturalWidth > 0",
                                    arg=image.element_handle(), timeout=10_000)
+        # Search inside a version finds that version's pages.
+        page.goto(url + "2026.1/")
+        search(page, "tổng đài")
+        hrefs = page.locator(".md-search-result__link").evaluate_all(
+            "links => links.map(a => a.href)")
+        assert hrefs and all("/2026.1/" in href for href in hrefs)
         # The root sends readers to the default version.
         page.goto(url)
         page.wait_for_url("**/latest/")
