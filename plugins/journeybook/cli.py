@@ -8,13 +8,27 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .authoring import (
+    MermaidError,
+    from_mermaid,
+    journey_yaml,
+    scaffold,
+    to_csv,
+    to_json,
+    to_mermaid,
+)
 from .charts import render_comparison
 from .diff import compare, journeys_at
+from .fmt import format_file, format_yaml, write_atomic
+from .generate import generate
 from .git import GitError, repository_root
 from .i18n import labels
+from .model import Journey
 from .pages import diff_summary
 from .playbook import Playbook
-from .source import JourneybookError, Problem
+from .schema import MODELINE, SCHEMA_PATH, schema_text
+from .slug import is_slug, slugify
+from .source import EVALUATIONS, JOURNEY_FILE, JourneybookError, Problem, parse_journey
 
 
 def _annotation(value: str, *, property_: bool = False) -> str:
@@ -39,7 +53,7 @@ def _report(problems: list[Problem], output: str) -> None:
 
 
 def _output_format(args: argparse.Namespace) -> str:
-    if args.format:
+    if getattr(args, "format", None) in ("text", "github"):
         return args.format
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
@@ -93,6 +107,127 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _journey(args: argparse.Namespace) -> Journey | None:
+    playbook = _load(args)
+    if playbook is None:
+        return None
+    found = next((j for j in playbook.journeys if j.id == args.journey_id), None)
+    if found is None:
+        known = ", ".join(j.id for j in playbook.journeys) or "none"
+        print(f"error: no journey `{args.journey_id}` in {args.journeys}/ (journeys: {known})",
+              file=sys.stderr)
+    return found
+
+
+def _new(args: argparse.Namespace) -> int:
+    if not is_slug(args.journey_id):
+        print(f"error: `{args.journey_id}` is not a valid journey id: use lowercase letters, "
+              f"digits and hyphens, like `{slugify(args.journey_id) or 'mua-hang'}`",
+              file=sys.stderr)
+        return 1
+    path = Path(args.journeys) / args.journey_id / JOURNEY_FILE
+    if path.exists():
+        print(f"error: {path} already exists; choose another id or edit that file",
+              file=sys.stderr)
+        return 1
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
+    text = format_yaml(scaffold(args.journey_id, args.title, stages, args.language))
+    journey, problems = parse_journey(text, str(path), args.journey_id)
+    if journey is None:
+        _report(problems, "text")
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
+    print(f"created {path}: {len(journey.stages)} stages; fill in the placeholders, then run "
+          "`journeybook check`")
+    return 0
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [Path(args.journeys)]
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.glob(f"*/{JOURNEY_FILE}"))
+            files += sorted(path.glob(f"*/{EVALUATIONS}/*.md"))
+            files += sorted(path.glob("*/*.yaml")) if path.name != "journeys" else []
+        else:
+            files.append(path)
+    failed = changed = 0
+    for file in dict.fromkeys(files):
+        outcome = format_file(file, check=args.check)
+        if outcome.error:
+            failed += 1
+            print(f"error: {file}: {outcome.error}", file=sys.stderr)
+        elif outcome.changed:
+            changed += 1
+            print(f"{'would reformat' if args.check else 'reformatted'} {file}")
+    if args.check and changed:
+        print(f"{changed} file{'s' if changed != 1 else ''} would change; run `journeybook fmt`",
+              file=sys.stderr)
+    return 1 if failed or (args.check and changed) else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = schema_text()
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(Path(args.output), text)
+    else:
+        print(text, end="")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    journey = _journey(args)
+    if journey is None:
+        return 1
+    text = {"mermaid": to_mermaid, "csv": to_csv, "json": to_json}[args.format](journey)
+    if args.output:
+        write_atomic(Path(args.output), text)
+    else:
+        print(text, end="")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    path = Path(args.journeys) / args.journey_id / JOURNEY_FILE
+    if not is_slug(args.journey_id):
+        print(f"error: `{args.journey_id}` is not a valid journey id", file=sys.stderr)
+        return 1
+    if path.exists():
+        print(f"error: {path} already exists; choose another --id", file=sys.stderr)
+        return 1
+    try:
+        data = from_mermaid(source.read_text("utf-8"), str(source))
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {source}: {exc}", file=sys.stderr)
+        return 1
+    except MermaidError as exc:
+        _report(exc.problems, "text")
+        return 1
+    text = MODELINE + "\n" + journey_yaml(data)
+    journey, problems = parse_journey(text, str(path), args.journey_id)
+    if journey is None:
+        _report(problems, "text")
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
+    print(f"created {path}: {len(journey.stages)} stages, {journey.touchpoint_count} "
+          "touchpoints")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    playbook = _load(args)
+    if playbook is None:
+        return 1
+    written = generate(playbook, Path(args.out), args.language, args.cache_dir)
+    print(f"wrote {written} files to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="journeybook",
@@ -126,6 +261,76 @@ def build_parser() -> argparse.ArgumentParser:
                       help="language of the summary (default: %(default)s)")
     diff.add_argument("--format", choices=("text", "github"), help=argparse.SUPPRESS)
     diff.set_defaults(run=_diff)
+
+    def journeys_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--journeys", default="journeys", metavar="DIR",
+                             help="folder of journeys (default: %(default)s)")
+        command.add_argument("--format", dest="format", help=argparse.SUPPRESS)
+
+    new = commands.add_parser(
+        "new", help="start a new journey from a commented scaffold",
+        description="Create journeys/<journey-id>/journey.yaml with commented placeholders "
+        "that already pass `journeybook check`. Never overwrites a journey.")
+    new.add_argument("journey_id", help="the new journey's id (its folder name), e.g. bao-hanh")
+    new.add_argument("--title", help="the journey's title")
+    new.add_argument("--stages", help='comma-separated stage names, e.g. "Nhận thức,Xem xét"')
+    new.add_argument("--language", default="en", choices=("en", "vi"),
+                     help="language of the placeholders and default stages")
+    journeys_option(new)
+    new.set_defaults(run=_new)
+
+    fmt = commands.add_parser(
+        "fmt", help="put journey files in canonical form, keeping every comment",
+        description="Normalise journey files and evaluation notes' front matter: canonical "
+        "key order, indentation and quoting. Comments and blank-line groups are kept, values "
+        "are untouched, writes are atomic; files that cannot be parsed are reported and left "
+        "as they are.")
+    fmt.add_argument("paths", nargs="*", help="files or folders (default: the journeys folder)")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; exit 1 listing the files that would change")
+    journeys_option(fmt)
+    fmt.set_defaults(run=_fmt)
+
+    schema = commands.add_parser(
+        "schema", help="write the JSON Schema of the journey format",
+        description="Print (or write with -o) the JSON Schema of journey.yaml, generated "
+        f"from the models. The repository keeps a copy in {SCHEMA_PATH}.")
+    schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
+    schema.set_defaults(run=_schema)
+
+    export = commands.add_parser(
+        "export", help="a journey as Mermaid, CSV or JSON",
+        description="Print a journey as a Mermaid `journey` diagram (paste it into an issue "
+        "or README), as CSV (one row per touchpoint) or as JSON (the validated model).")
+    export.add_argument("journey_id")
+    export.add_argument("--format", dest="format", required=True,
+                        choices=("mermaid", "csv", "json"))
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
+    export.add_argument("--journeys", default="journeys", metavar="DIR",
+                        help="folder of journeys (default: %(default)s)")
+    export.set_defaults(run=_export)
+
+    import_ = commands.add_parser(
+        "import", help="a new journey from a Mermaid journey diagram",
+        description="Turn a Mermaid `journey` diagram into journeys/<id>/journey.yaml: "
+        "sections become stages, tasks touchpoints, scores 1..5 emotions -2..+2, the first "
+        "actor the team.")
+    import_.add_argument("kind", choices=("mermaid",))
+    import_.add_argument("file")
+    import_.add_argument("--id", dest="journey_id", required=True, help="the new journey's id")
+    journeys_option(import_)
+    import_.set_defaults(run=_import)
+
+    gen = commands.add_parser(
+        "generate", help="write the generated pages and charts to a folder",
+        description="Write every generated page (Markdown) and chart (SVG), plus nav.yml, to "
+        "a folder: for site builders that do not run MkDocs plugins, or to inspect them.")
+    gen.add_argument("--out", required=True, metavar="DIR")
+    gen.add_argument("--language", default="en", choices=("en", "vi"))
+    gen.add_argument("--cache-dir", default=".cache/journeybook", metavar="DIR",
+                     help="chart cache shared with the plugin (default: %(default)s)")
+    journeys_option(gen)
+    gen.set_defaults(run=_generate)
     return parser
 
 

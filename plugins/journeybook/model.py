@@ -69,11 +69,23 @@ def _day(value: Any) -> Any:
 
 Text = Annotated[str, Field(strict=True)]
 Day = Annotated[datetime.date, BeforeValidator(_day)]
-Slug = Annotated[str, Field(strict=True), AfterValidator(_slug)]
+Slug = Annotated[
+    str, Field(strict=True, json_schema_extra={"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}),
+    AfterValidator(_slug),
+]
+
+
+def _whole(low: int, high: int) -> Any:
+    """A whole number in ``low..high``, checked with a plain message; the range is also
+    written into the JSON Schema so editors can warn while typing."""
+    return Annotated[int, Field(strict=True, json_schema_extra={"minimum": low, "maximum": high}),
+                     AfterValidator(_in_range(low, high))]
+
+
 #: How the customer feels at a touchpoint: -2 (very bad) … +2 (very good).
-Emotion = Annotated[int, Field(strict=True), AfterValidator(_in_range(-2, 2))]
-Nps = Annotated[int, Field(strict=True), AfterValidator(_in_range(-100, 100))]
-Csat = Annotated[int, Field(strict=True), AfterValidator(_in_range(0, 100))]
+Emotion = _whole(-2, 2)
+Nps = _whole(-100, 100)
+Csat = _whole(0, 100)
 
 Channel = Literal["digital", "analog"]
 Control = Literal["owned", "influenced", "uncontrolled"]

@@ -1,0 +1,207 @@
+"""Tools for the people who write journeys: a scaffold, and Mermaid, CSV and JSON exchange."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+
+import jinja2
+from ruamel.yaml import YAML
+
+from .model import Journey
+from .schema import MODELINE
+from .slug import slugify
+from .source import Problem
+
+DEFAULT_STAGES = {
+    "en": ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"],
+    "vi": ["Nhận thức", "Xem xét", "Quyết định", "Giữ chân", "Ủng hộ"],
+}
+
+_PLACEHOLDERS = {
+    "en": {
+        "summary": "One paragraph: who the customer is and what this journey covers.",
+        "team": "Customer Care", "persona": "Name of the persona",
+        "description": "Who they are, what they use, what matters to them.",
+        "goal": "What the customer wants to achieve",
+        "frustration": "What annoys them today", "stage_goal": "What this stage must achieve",
+        "objective": "What staff learn from this stage",
+        "question": "A question staff should be able to answer",
+        "answer": "Its answer", "touchpoint": "Name of the touchpoint",
+        "doing": "What the customer does here", "thinking": "What they think",
+        "feeling": "How they feel", "expects": "What they expect here",
+        "checklist": "A concrete standard staff must meet here",
+    },
+    "vi": {
+        "summary": "Một đoạn ngắn: khách hàng là ai và hành trình này gồm những gì.",
+        "team": "Chăm sóc khách hàng", "persona": "Tên chân dung khách hàng",
+        "description": "Họ là ai, dùng gì, điều gì quan trọng với họ.",
+        "goal": "Điều khách hàng muốn đạt được",
+        "frustration": "Điều khiến họ bực bội hiện nay",
+        "stage_goal": "Giai đoạn này cần đạt được gì",
+        "objective": "Nhân viên học được gì ở giai đoạn này",
+        "question": "Một câu hỏi nhân viên cần trả lời được", "answer": "Câu trả lời",
+        "touchpoint": "Tên điểm chạm", "doing": "Khách hàng làm gì ở đây",
+        "thinking": "Họ nghĩ gì", "feeling": "Họ cảm thấy thế nào",
+        "expects": "Họ mong đợi điều gì ở đây",
+        "checklist": "Một tiêu chuẩn cụ thể nhân viên phải đáp ứng ở đây",
+    },
+}
+
+# YAML templates quote every value as JSON, which is valid YAML: nothing in a title or
+# stage name can change the file's structure.
+_YAML = jinja2.Environment(
+    loader=jinja2.PackageLoader("journeybook", "templates"),
+    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    keep_trailing_newline=True, autoescape=False,
+)
+_YAML.filters["q"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+
+
+def scaffold(journey_id: str, title: str | None = None, stages: list[str] | None = None,
+             language: str = "en") -> str:
+    """A new journey.yaml full of commented placeholders that already passes `check`."""
+    names = stages or DEFAULT_STAGES.get(language, DEFAULT_STAGES["en"])
+    return _YAML.get_template("scaffold.yaml.j2").render(
+        modeline=MODELINE, title=title or journey_id.replace("-", " ").capitalize(),
+        stages=names, placeholder=_PLACEHOLDERS.get(language, _PLACEHOLDERS["en"]),
+        touchpoint_ids=[f"{slugify(name) or 'buoc'}-{n}" for n, name in enumerate(names, 1)],
+    )
+
+
+# --- Mermaid `journey` diagrams ------------------------------------------------------------
+# Mermaid scores 1..5; Journeybook emotions run -2..+2.
+# `:` ends a task's name in Mermaid and `#`, `;` have meanings of their own, so names carry
+# look-alike characters instead (modifier colon, full-width # and ;) and get them back.
+_TO_MERMAID = str.maketrans({":": "\ua789", "#": "\uff03", ";": "\uff1b"})
+_FROM_MERMAID = str.maketrans({v: k for k, v in {":": "\ua789", "#": "\uff03",
+                                                  ";": "\uff1b"}.items()})
+
+
+def _mermaid_text(text: str) -> str:
+    return " ".join(text.split()).translate(_TO_MERMAID)
+
+
+def to_mermaid(journey: Journey) -> str:
+    lines = ["journey", f"    title {_mermaid_text(journey.title)}"]
+    for stage in journey.stages:
+        lines.append(f"    section {_mermaid_text(stage.name)}")
+        for touchpoint in stage.touchpoints:
+            actor = f": {_mermaid_text(touchpoint.team)}" if touchpoint.team.strip() else ""
+            lines.append(f"      {_mermaid_text(touchpoint.name)}: {touchpoint.emotion + 3}"
+                         f"{actor}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class MermaidError(Exception):
+    problems: list[Problem]
+
+
+_TASK = re.compile(r"^(?P<name>[^:]+?)\s*:\s*(?P<score>[^:]*?)\s*(?::\s*(?P<actors>.*))?$")
+
+
+def from_mermaid(text: str, file: str) -> dict:
+    """Journey data (as journey.yaml would hold it) from a Mermaid `journey` diagram."""
+    problems: list[Problem] = []
+    data: dict = {"title": "", "stages": []}
+    started = False
+    stage: dict | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        column = len(raw) - len(raw.lstrip()) + 1
+        if not line or line.startswith("%%") or line.startswith("```"):
+            continue
+        restore = lambda value: value.translate(_FROM_MERMAID).strip()  # noqa: E731
+        if not started:
+            if line != "journey":
+                problems.append(Problem(file, number, column, "", "a Mermaid journey diagram "
+                                        "starts with the line `journey`"))
+                break
+            started = True
+        elif line.startswith("title "):
+            data["title"] = restore(line[6:])
+        elif line.startswith("section "):
+            stage = {"name": restore(line[8:]), "touchpoints": []}
+            data["stages"].append(stage)
+        elif match := _TASK.match(line):
+            if stage is None:
+                stage = {"name": "Stage 1", "touchpoints": []}
+                data["stages"].append(stage)
+            score = match.group("score")
+            if not score.isdigit() or not 1 <= int(score) <= 5:
+                problems.append(Problem(file, number, raw.index(score, raw.index(":")) + 1, "",
+                                        f"the score must be a whole number from 1 to 5, got "
+                                        f"`{score}`"))
+                continue
+            touchpoint = {"name": restore(match.group("name")), "emotion": int(score) - 3}
+            actors = [a.strip() for a in (match.group("actors") or "").split(",") if a.strip()]
+            if actors:
+                touchpoint["team"] = restore(actors[0])
+            stage["touchpoints"].append(touchpoint)
+        else:
+            problems.append(Problem(file, number, column, "", "expected `title …`, "
+                                    "`section …` or a task `name: score: actor`"))
+    if not started and not problems:
+        problems.append(Problem(file, 1, 1, "", "the file is empty; a Mermaid journey starts "
+                                "with the line `journey`"))
+    if problems:
+        raise MermaidError(problems)
+    # Touchpoint ids must be unique in a journey: the second "Gọi điện" becomes goi-dien-2.
+    taken: set[str] = set()
+    for stage_data in data["stages"]:
+        for index, touchpoint in enumerate(stage_data["touchpoints"]):
+            base = slugify(touchpoint["name"]) or "diem-cham"
+            candidate, number = base, 1
+            while candidate in taken:
+                number += 1
+                candidate = f"{base}-{number}"
+            taken.add(candidate)
+            if candidate != slugify(touchpoint["name"]):
+                stage_data["touchpoints"][index] = {"id": candidate, **touchpoint}
+    return data
+
+
+# --- CSV and JSON ------------------------------------------------------------------------
+
+CSV_COLUMNS = ("journey", "stage_id", "stage", "touchpoint_id", "touchpoint", "channel",
+               "control", "direct", "team", "emotion", "target", "moment_of_truth",
+               "evidence", "checklist")
+
+
+def to_csv(journey: Journey) -> str:
+    """One row per touchpoint; list fields joined with " | "."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for stage, touchpoint in journey.touchpoints():
+        writer.writerow([
+            journey.id, stage.id, stage.name, touchpoint.id, touchpoint.name,
+            touchpoint.channel or "", touchpoint.control or "", str(touchpoint.direct).lower(),
+            touchpoint.team, touchpoint.emotion,
+            "" if touchpoint.target is None else touchpoint.target,
+            str(touchpoint.moment_of_truth).lower(), " | ".join(touchpoint.evidence),
+            " | ".join(touchpoint.checklist),
+        ])
+    return out.getvalue()
+
+
+def to_json(journey: Journey) -> str:
+    data = {"id": journey.id, **journey.model_dump(mode="json", by_alias=True)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def journey_yaml(data: dict) -> str:
+    """Journey data as YAML, keys in the format's order (used by `import`)."""
+    from .fmt import format_yaml
+
+    out = io.StringIO()
+    yaml = YAML(typ="safe")
+    yaml.allow_unicode = True
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False
+    yaml.dump({"schema": 1, **data}, out)
+    return format_yaml(out.getvalue())

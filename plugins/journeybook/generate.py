@@ -1,0 +1,69 @@
+"""`journeybook generate`: the generated part of the site as plain files in a folder.
+
+For site builders that do not run MkDocs plugins (Zensical, for one), and for looking at
+exactly what the plugin hands MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from .cache import ChartCache
+from .charts import render_all
+from .pages import NavItem, build_site
+from .playbook import Playbook
+
+NAV_FILE = "nav.yml"
+
+
+def _nav(items: list[NavItem]) -> list:
+    return [{item.title: item.path} if item.path else {item.title: _nav(list(item.children))}
+            for item in items]
+
+
+def _walk(items: list[NavItem] | tuple[NavItem, ...]) -> list[NavItem]:
+    found: list[NavItem] = []
+    for item in items:
+        found.append(item)
+        found += _walk(item.children)
+    return found
+
+
+def generate(playbook: Playbook, out: Path, language: str | None = None,
+             cache_dir: str | Path | None = None, today: datetime.date | None = None) -> int:
+    """Write every generated page and chart under ``out``; returns how many files.
+
+    ``nav.yml`` holds the navigation the plugin would add, ready to paste under `nav:`, and
+    the `not_in_nav` patterns of the pages that only links reach.
+    """
+    site = build_site(playbook, language, today)
+    cache = ChartCache(Path(cache_dir) / "charts") if cache_dir else None
+    charts, _ = render_all(site.charts, cache, os.cpu_count() or 1)
+    count = 0
+    for path, page in site.pages.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.content, "utf-8")
+        count += 1
+    for path, svg in charts.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(svg, Path):
+            shutil.copyfile(svg, target)
+        else:
+            target.write_bytes(svg)
+        count += 1
+    yaml = YAML(typ="safe")
+    yaml.allow_unicode = True
+    yaml.default_flow_style = False
+    # Pages reached by links only (evaluation notes), for MkDocs' `not_in_nav` setting.
+    in_nav = {item.path for item in _walk(site.nav)}
+    hidden = "\n".join(f"/{path}" for path in site.pages if path not in in_nav)
+    with (out / NAV_FILE).open("w", encoding="utf-8") as file:
+        yaml.dump({"nav": _nav(site.nav), "not_in_nav": hidden}, file)
+    return count + 1

@@ -1,0 +1,256 @@
+"""Authoring tools: scaffold, fmt, schema, Mermaid/CSV/JSON exchange, generate."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+from ruamel.yaml import YAML
+
+from journeybook.cli import main
+from journeybook.fmt import format_yaml
+from journeybook.playbook import Playbook
+from journeybook.schema import SCHEMA_PATH, journey_schema
+
+from .conftest import FIXTURES, ROOT, Project, write_journey
+
+SMALL = (FIXTURES / "small.yaml").read_text("utf-8")
+COMMENTED = (FIXTURES / "commented.yaml").read_text("utf-8")
+
+
+def safe(text: str):
+    return YAML(typ="safe").load(text)
+
+
+# --- new ---------------------------------------------------------------------------------
+
+def test_new_scaffold_passes_check_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "bao-hanh", "--title", "Bảo hành: đổi trả", "--stages",
+                 "Liên hệ, Sửa chữa,Nhận lại máy", "--language", "vi"]) == 0
+    path = tmp_path / "journeys" / "bao-hanh" / "journey.yaml"
+    text = path.read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/journey.schema.json")
+    assert "# as-is: -2 (very bad) .. +2 (very good)" in text  # commented placeholders
+    assert main(["check"]) == 0
+    [journey] = Playbook.load(tmp_path / "journeys").journeys
+    assert journey.title == "Bảo hành: đổi trả"
+    assert [s.name for s in journey.stages] == ["Liên hệ", "Sửa chữa", "Nhận lại máy"]
+    assert main(["fmt", "--check"]) == 0  # born in canonical form
+    capsys.readouterr()
+    path.write_text(text + "# my edits\n", "utf-8")
+    assert main(["new", "bao-hanh"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert path.read_text("utf-8").endswith("# my edits\n")
+    assert main(["new", "Bad Id"]) == 1
+    assert "`bad-id`" in capsys.readouterr().err
+
+
+# --- fmt ---------------------------------------------------------------------------------
+
+def comments(text: str) -> list[str]:
+    return [line.split("#", 1)[1].strip() for line in text.splitlines()
+            if ("#" in line and not line.strip().startswith("- Greet")) or "# keep me" in line]
+
+
+def test_fmt_orders_keys_and_keeps_every_comment() -> None:
+    result = format_yaml(COMMENTED)
+    assert safe(result) == safe(COMMENTED)  # values untouched
+    # Every comment survives, once.
+    for comment in ("# yaml-language-server", "# A journey whose keys", "# stages first",
+                    "# The only stage.", "# --- the hotline ---", "# as-is",
+                    "# trailing comment on a name", "# a blank line above, and this comment",
+                    "# keep me", "# between items", "# stage name after its touchpoints",
+                    "# comment before goal", "# persona comes before title here",
+                    "# the title", "# last words"):
+        assert result.count(comment) == 1, comment
+    top = [line.split(":")[0] for line in result.splitlines()
+           if line and line[0].isalpha()]
+    assert top == ["schema", "title", "summary", "persona", "stages"]
+    lines = result.splitlines()
+    # Canonical order inside the touchpoint, and each comment still sits on or above its key.
+    tp = [line.strip().split(":")[0].removeprefix("- ") for line in lines
+          if line.startswith("      - ") or (line.startswith("        ") and ":" in line
+                                             and not line.strip().startswith(("#", "-")))]
+    assert tp[:4] == ["id", "name", "emotion", "target"]
+    id_line = next(i for i, line in enumerate(lines) if "id: hotline" in line)
+    assert "this comment belongs to `id`" in lines[id_line - 1]
+    assert lines[id_line - 2].strip() == ""  # its blank line came along
+    assert "name: Hotline   # trailing comment on a name" in result
+    assert "goal: Reach the right person" in result  # canonical quoting
+    assert "# comment before goal" in lines[lines.index("    goal: Reach the right person") - 1]
+    assert "- Greet by name   # keep me" in result
+    # persona's keys: name before frustrations.
+    assert result.index("  name: Hà") < result.index("  frustrations:")
+    assert result.rstrip().endswith("# last words")
+
+
+def test_fmt_is_idempotent_on_every_sample_journey() -> None:
+    for path in sorted((ROOT / "journeys").glob("*/journey.yaml")):
+        text = path.read_text("utf-8")
+        once = format_yaml(text)
+        assert format_yaml(once) == once
+        assert once == text, f"{path} is not formatted: run `journeybook fmt`"
+    assert format_yaml(format_yaml(COMMENTED)) == format_yaml(COMMENTED)
+
+
+def test_fmt_check_and_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    messy = write_journey(tmp_path / "journeys", "messy", COMMENTED)
+    broken = write_journey(tmp_path / "journeys", "broken", "title: [oops\n# comment\n")
+    broken_bytes = broken.read_bytes()
+    tidy = write_journey(tmp_path / "journeys", "tidy", format_yaml(SMALL))
+    tidy_stat = tidy.stat()
+    monkeypatch.chdir(tmp_path)
+    assert main(["fmt", "--check"]) == 1
+    out, err = capsys.readouterr()
+    assert "would reformat journeys/messy/journey.yaml" in out and "tidy" not in out
+    assert "error: journeys/broken/journey.yaml: not valid YAML" in err
+    assert messy.read_text("utf-8") == COMMENTED  # --check writes nothing
+    assert main(["fmt"]) == 1  # the broken file is still an error
+    assert messy.read_text("utf-8") == format_yaml(COMMENTED)
+    assert broken.read_bytes() == broken_bytes  # byte for byte
+    assert tidy.stat().st_mtime_ns == tidy_stat.st_mtime_ns
+    assert not list(tmp_path.rglob(".journey.yaml.*"))  # no temporary files left behind
+    capsys.readouterr()
+    assert main(["fmt", "--check", "journeys/messy/journey.yaml"]) == 0
+
+
+def test_fmt_keeps_evaluation_notes_markdown(tmp_path: Path) -> None:
+    from journeybook.fmt import format_evaluation
+
+    note = ("---\nscores: {a: 1}  # measured\ndate: 2026-03-01\n---\n\n## Body\n\n"
+            "Text with   odd   spacing: kept.\n")
+    result = format_evaluation(note)
+    assert result.startswith("---\ndate: 2026-03-01\nscores: {a: 1}  # measured\n---\n")
+    assert result.endswith("\n\n## Body\n\nText with   odd   spacing: kept.\n")
+
+
+# --- schema ------------------------------------------------------------------------------
+
+def test_committed_schema_matches_the_models(capsys: pytest.CaptureFixture[str]) -> None:
+    committed = json.loads((ROOT / SCHEMA_PATH).read_text("utf-8"))
+    assert committed == journey_schema(), "run `journeybook schema -o schema/journey.schema.json`"
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == committed
+
+
+def test_schema_accepts_the_samples_and_rejects_mistakes() -> None:
+    schema = journey_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in (ROOT / "journeys").glob("*/journey.yaml"):
+        data = json.loads(json.dumps(safe(path.read_text("utf-8")), default=str))
+        assert list(validator.iter_errors(data)) == [], path
+    bad = safe(SMALL)
+    bad["stages"][0]["touchpionts"] = []
+    bad["stages"][1]["touchpoints"][0]["emotion"] = 3
+    bad["stages"][1]["touchpoints"][0]["channel"] = "online"
+    bad = json.loads(json.dumps(bad, default=str))
+    messages = sorted(e.message for e in validator.iter_errors(bad))
+    assert any("touchpionts" in m for m in messages)
+    assert any("3 is greater than the maximum of 2" in m for m in messages)
+    assert any("'online' is not valid" in m for m in messages)
+
+
+# --- export / import ---------------------------------------------------------------------
+
+def test_mermaid_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["export", "goi-tong-dai", "--format", "mermaid"]) == 0
+    diagram = capsys.readouterr().out
+    assert diagram.startswith("journey\n    title ")
+    assert "      Điều hướng menu IVR: 1: CNTT\n" in diagram  # emotion -2 → score 1
+    (tmp_path / "j.mmd").write_text(diagram, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "mermaid", "j.mmd", "--id", "copy"]) == 0
+    original = {j.id: j for j in Playbook.load(ROOT / "journeys").journeys}["goi-tong-dai"]
+    [copy] = Playbook.load(tmp_path / "journeys").journeys
+    assert copy.title == original.title
+    assert [s.name for s in copy.stages] == [s.name for s in original.stages]
+    assert [(t.name, t.emotion, t.team) for _, t in copy.touchpoints()] == [
+        (t.name, t.emotion, t.team) for _, t in original.touchpoints()]
+    assert main(["import", "mermaid", "j.mmd", "--id", "copy"]) == 1  # never overwrites
+
+
+def test_mermaid_import_errors_are_located(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "j.mmd").write_text("journey\n  title T\n  section S\n    Call: 7: Me\n"
+                                    "    what is this\n", "utf-8")
+    assert main(["import", "mermaid", "j.mmd", "--id", "t"]) == 1
+    err = capsys.readouterr().err
+    assert "error: j.mmd:4:11: the score must be a whole number from 1 to 5, got `7`" in err
+    assert "error: j.mmd:5:5: expected `title …`, `section …`" in err
+    assert not (tmp_path / "journeys").exists()
+
+
+def test_csv_and_json_export(monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)
+    journey = {j.id: j for j in Playbook.load(ROOT / "journeys").journeys}["mua-sam-truc-tuyen"]
+    assert main(["export", "mua-sam-truc-tuyen", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == journey.touchpoint_count
+    assert [r["touchpoint_id"] for r in rows] == [t.id for _, t in journey.touchpoints()]
+    assert {r["emotion"] for r in rows} <= {"-2", "-1", "0", "1", "2"}
+    assert main(["export", "mua-sam-truc-tuyen", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["id"] == "mua-sam-truc-tuyen" and data["title"] == journey.title
+    assert main(["export", "nope", "--format", "json"]) == 1
+    assert "no journey `nope`" in capsys.readouterr().err
+
+
+# --- generate ----------------------------------------------------------------------------
+
+def _articles(site: Path) -> dict[str, str]:
+    pages = {}
+    for page in site.rglob("index.html"):
+        relative = page.parent.relative_to(site).as_posix()
+        if not relative.startswith(("journeys", "checklists", "actions")):
+            continue
+        article = BeautifulSoup(page.read_text("utf-8"), "html.parser").select_one("article")
+        for button in article.select("a.md-content__button"):
+            button.decompose()  # edit links differ by design: the YAML vs a plain file
+        pages[relative] = " ".join(str(article).split())
+    return pages
+
+
+def test_generate_gives_the_same_pages_as_the_plugin(tmp_path: Path, sample_site: Project,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sample_site.root)
+    out = tmp_path / "static" / "docs"
+    shutil.copytree(sample_site.root / "content", out)
+    assert main(["generate", "--out", str(out), "--language", "vi"]) == 0
+    assert (out / "journeys" / "goi-tong-dai" / "charts" / "journey-dark.svg").is_file()
+    generated = YAML(typ="safe").load((out / "nav.yml").read_text("utf-8"))
+    nav = generated["nav"]
+    assert list(nav[0]) == ["Hành trình"]
+    assert "/journeys/goi-tong-dai/evaluations/2026-02-10.md" in generated["not_in_nav"]
+    config = (sample_site.root / "mkdocs.yml").read_text("utf-8")
+    config = config.replace("  - journeybook\n", "").replace("docs_dir: content", "docs_dir: docs")
+    # nav.yml is what the plugin adds to the navigation: paste it under `nav:` (last here).
+    assert config.rstrip().splitlines()[-1].startswith("  - ")
+    stream = io.StringIO()
+    YAML(typ="safe").dump(nav, stream)
+    config += "".join(f"  {line}\n" for line in stream.getvalue().splitlines())
+    config += "not_in_nav: |\n" + "".join(
+        f"  {line}\n" for line in generated["not_in_nav"].splitlines())
+    (tmp_path / "static" / "mkdocs.yml").write_text(config, "utf-8")
+    (out / "nav.yml").unlink()
+    static = Project(tmp_path / "static")
+    static.build()
+    plugin_pages = _articles(sample_site.root / "site")
+    static_pages = _articles(static.root / "site")
+    assert len(plugin_pages) > 30
+    assert static_pages.keys() == plugin_pages.keys()
+    for url, article in plugin_pages.items():
+        assert static_pages[url] == article, url
