@@ -40,9 +40,9 @@ def test_pull_request_workflow() -> None:
     commands = runs(pr)
     readme = (ROOT / "README.md").read_text("utf-8")
     assert 'pip install -e ".[test]"' in commands and 'pip install -e ".[test]"' in readme
-    for command in ("journeybook check", "journeybook fmt --check", "pytest", "mkdocs build --strict",
-                    'journeybook diff "origin/$BASE_REF"', '>> "$GITHUB_STEP_SUMMARY"',
-                    "--chart", "lychee --offline"):
+    for command in ("journeybook check", "journeybook fmt --check", "pytest",
+                    "mkdocs build --strict", 'journeybook diff "origin/$BASE_REF"',
+                    '>> "$GITHUB_STEP_SUMMARY"', "--chart", "lychee --offline"):
         assert command in commands, command
     # Commands run in this order: validate before testing, build before checking links.
     order = [commands.index(c) for c in ("journeybook check", "pytest", "mkdocs build",
