@@ -113,7 +113,7 @@ def project(tmp_path: Path) -> Callable[..., Project]:
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The repository's sample playbook, copied and built once with --strict."""
     root = tmp_path_factory.mktemp("sample")
-    for name in ("content", "journeys"):
+    for name in ("content", "journeys", "includes"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     sample = Project(root)

@@ -215,7 +215,7 @@ def _articles(site: Path) -> dict[str, str]:
     pages = {}
     for page in site.rglob("index.html"):
         relative = page.parent.relative_to(site).as_posix()
-        if not relative.startswith(("journeys", "checklists", "actions")):
+        if not relative.startswith(("journeys", "checklists", "actions", "glossary")):
             continue
         article = BeautifulSoup(page.read_text("utf-8"), "html.parser").select_one("article")
         for button in article.select("a.md-content__button"):
@@ -229,14 +229,22 @@ def test_generate_gives_the_same_pages_as_the_plugin(tmp_path: Path, sample_site
     monkeypatch.chdir(sample_site.root)
     out = tmp_path / "static" / "docs"
     shutil.copytree(sample_site.root / "content", out)
-    assert main(["generate", "--out", str(out), "--language", "vi"]) == 0
+    assert main(["generate", "--out", str(out), "--language", "vi",
+                 "--glossary", "includes/glossary.md"]) == 0
+    assert (out / "assets" / "journeybook" / "journeybook.js").is_file()
+    assert "| **IVR** | Interactive Voice Response" in (out / "glossary.md").read_text("utf-8")
     assert (out / "journeys" / "goi-tong-dai" / "charts" / "journey-dark.svg").is_file()
     generated = YAML(typ="safe").load((out / "nav.yml").read_text("utf-8"))
     nav = generated["nav"]
     assert list(nav[0]) == ["Hành trình"]
     assert "/journeys/goi-tong-dai/evaluations/2026-02-10.md" in generated["not_in_nav"]
     config = (sample_site.root / "mkdocs.yml").read_text("utf-8")
-    config = config.replace("  - journeybook\n", "").replace("docs_dir: content", "docs_dir: docs")
+    config = config.replace("  - journeybook:\n      glossary: includes/glossary.md\n", "")
+    assert "journeybook:" not in config
+    config = config.replace("docs_dir: content", "docs_dir: docs")
+    # Without the plugin, the site's script and stylesheet are linked by hand.
+    config = ("extra_css: [assets/journeybook/journeybook.css]\n"
+              "extra_javascript: [assets/journeybook/journeybook.js]\n") + config
     # nav.yml is what the plugin adds to the navigation: paste it under `nav:` (last here).
     assert config.rstrip().splitlines()[-1].startswith("  - ")
     stream = io.StringIO()

@@ -245,7 +245,8 @@ def test_pages_reference_both_variants_with_alt_text_and_data(sample_site) -> No
     details = [d for d in page.select("article details") if "Dữ liệu biểu đồ" in d.get_text()]
     assert len(details) == 2  # the emotion curve's and the evaluation trend's
     rows = details[0].select("tbody tr")
-    assert [r.select("td")[1].get_text(strip=True).rstrip(" ★") for r in rows] == [
+    assert [" ".join(r.select("td")[1].get_text(" ", strip=True).split()).rstrip(" ★")
+            for r in rows] == [
         t.name for _, t in journey.touchpoints()]
     stage = journey.stages[0]
     stage_page = sample_site.html(f"journeys/{journey.id}/{stage.id}")

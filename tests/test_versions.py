@@ -44,7 +44,7 @@ def tree(repo: Path, path: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("release")
-    for name in ("content", "journeys"):
+    for name in ("content", "journeys", "includes"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     (root / ".gitignore").write_text("site/\n.cache/\n", "utf-8")

@@ -28,7 +28,14 @@ from .pages import diff_summary
 from .playbook import Playbook
 from .schema import MODELINE, SCHEMA_PATH, schema_text
 from .slug import is_slug, slugify
-from .source import EVALUATIONS, JOURNEY_FILE, JourneybookError, Problem, parse_journey
+from .source import (
+    EVALUATIONS,
+    JOURNEY_FILE,
+    JourneybookError,
+    Problem,
+    parse_journey,
+    read_glossary,
+)
 
 
 def _annotation(value: str, *, property_: bool = False) -> str:
@@ -223,7 +230,15 @@ def _generate(args: argparse.Namespace) -> int:
     playbook = _load(args)
     if playbook is None:
         return 1
-    written = generate(playbook, Path(args.out), args.language, args.cache_dir)
+    glossary = None
+    if args.glossary:
+        try:
+            glossary = read_glossary(Path(args.glossary), args.glossary)
+        except JourneybookError as exc:
+            _report(exc.problems, _output_format(args))
+            return 1
+    written = generate(playbook, Path(args.out), args.language, args.cache_dir,
+                       glossary=glossary)
     print(f"wrote {written} files to {args.out}")
     return 0
 
@@ -327,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
         "a folder: for site builders that do not run MkDocs plugins, or to inspect them.")
     gen.add_argument("--out", required=True, metavar="DIR")
     gen.add_argument("--language", default="en", choices=("en", "vi"))
+    gen.add_argument("--glossary", metavar="FILE",
+                     help="a file of `*[TERM]: definition` lines: adds the glossary page")
     gen.add_argument("--cache-dir", default=".cache/journeybook", metavar="DIR",
                      help="chart cache shared with the plugin (default: %(default)s)")
     journeys_option(gen)

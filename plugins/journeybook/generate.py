@@ -35,13 +35,14 @@ def _walk(items: list[NavItem] | tuple[NavItem, ...]) -> list[NavItem]:
 
 
 def generate(playbook: Playbook, out: Path, language: str | None = None,
-             cache_dir: str | Path | None = None, today: datetime.date | None = None) -> int:
+             cache_dir: str | Path | None = None, today: datetime.date | None = None,
+             glossary: list[tuple[str, str]] | None = None) -> int:
     """Write every generated page and chart under ``out``; returns how many files.
 
     ``nav.yml`` holds the navigation the plugin would add, ready to paste under `nav:`, and
     the `not_in_nav` patterns of the pages that only links reach.
     """
-    site = build_site(playbook, language, today)
+    site = build_site(playbook, language, today, glossary)
     cache = ChartCache(Path(cache_dir) / "charts") if cache_dir else None
     charts, _ = render_all(site.charts, cache, os.cpu_count() or 1)
     count = 0
@@ -49,6 +50,11 @@ def generate(playbook: Playbook, out: Path, language: str | None = None,
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, "utf-8")
+        count += 1
+    for path, data in site.assets.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
         count += 1
     for path, svg in charts.items():
         target = out / path

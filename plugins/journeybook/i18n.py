@@ -146,6 +146,11 @@ EN: dict[str, str] = {
     "emotion_short": "Emotion",
     "diff_before": "before",
     "diff_after": "after",
+    "glossary": "Glossary",
+    "glossary_intro": "The playbook's terms. On every page, hover over or focus a term to see "
+    "its definition.",
+    "term": "Term",
+    "definition": "Definition",
 }
 
 VI: dict[str, str] = {
@@ -292,6 +297,11 @@ VI: dict[str, str] = {
     "emotion_short": "Cảm xúc",
     "diff_before": "trước",
     "diff_after": "sau",
+    "glossary": "Thuật ngữ",
+    "glossary_intro": "Các thuật ngữ của sổ tay. Trên mọi trang, rê chuột hoặc di chuyển bàn "
+    "phím tới một thuật ngữ để xem định nghĩa.",
+    "term": "Thuật ngữ",
+    "definition": "Định nghĩa",
 }
 
 LANGUAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(

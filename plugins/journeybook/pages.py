@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import importlib.resources
 import posixpath
 import re
 from collections.abc import Mapping
@@ -58,6 +59,19 @@ class Site:
     nav: list[NavItem] = field(default_factory=list)
     #: Charts the pages show, by path without the ``-light.svg``/``-dark.svg`` ending.
     charts: dict[str, ChartSpec] = field(default_factory=dict)
+    #: Static files the pages need (checklist script, print stylesheet), by site path.
+    assets: dict[str, bytes] = field(default_factory=dict)
+
+
+#: Where the site's script and stylesheet go; an adapter links them from every page.
+ASSETS = {"assets/journeybook/journeybook.js": "journeybook.js",
+          "assets/journeybook/journeybook.css": "journeybook.css"}
+GLOSSARY = "glossary.md"
+
+
+def _assets() -> dict[str, bytes]:
+    folder = importlib.resources.files("journeybook") / "assets"
+    return {path: (folder / name).read_bytes() for path, name in ASSETS.items()}
 
 
 # --- escaping: the one place user text is made safe for Markdown -------------------------
@@ -321,13 +335,16 @@ def note_body(playbook: Playbook, journey: Journey, evaluation: Evaluation,
 
 
 def build_site(playbook: Playbook, language: str | None = None,
-               today: datetime.date | None = None) -> Site:
+               today: datetime.date | None = None,
+               glossary: list[tuple[str, str]] | None = None) -> Site:
     """Every generated page of the playbook, and where each goes in the navigation.
 
-    ``today`` decides which improvements are overdue (default: the real date).
+    ``today`` decides which improvements are overdue (default: the real date); with a
+    ``glossary`` (term, definition pairs) a glossary page lists it.
     """
     today = today or datetime.date.today()
     renderer = _Renderer(playbook, language)
+    renderer.site.assets = _assets()
     t = renderer.t
     teams = playbook.teams()
     renderer.render("journeys.md.j2", f"{JOURNEYS}/index.md", journeys=playbook.journeys)
@@ -373,6 +390,11 @@ def build_site(playbook: Playbook, language: str | None = None,
         NavItem(t["checklists"], children=tuple(team_nav)),
         NavItem(t["actions"], f"{ACTIONS}/index.md"),
     ]
+    if glossary is not None:
+        terms = sorted({term.casefold(): (term, d) for term, d in glossary}.values(),
+                       key=lambda pair: pair[0].casefold())
+        renderer.render("glossary.md.j2", GLOSSARY, terms=terms)
+        renderer.site.nav.append(NavItem(t["glossary"], GLOSSARY))
     return renderer.site
 
 

@@ -24,9 +24,9 @@ from mkdocs.structure.pages import Page
 
 from .cache import ChartCache, JourneyCache
 from .charts import render_all
-from .pages import NavItem, Site, build_site
+from .pages import ASSETS, NavItem, Site, build_site
 from .playbook import Playbook
-from .source import JourneybookError
+from .source import JourneybookError, read_glossary
 
 log = get_plugin_logger(__name__)
 
@@ -62,6 +62,11 @@ class JourneybookConfig(base.Config):
     max_workers = c.Type(int, default=0)
     """Processes that draw charts in parallel; 0 means one per CPU core."""
 
+    glossary = c.Optional(c.Type(str))
+    """A file of ``*[TERM]: definition`` lines, relative to ``mkdocs.yml``; listed on a
+    generated glossary page. Append it to every page with ``pymdownx.snippets`` so each term
+    shows its definition wherever it appears."""
+
     build_date = c.Optional(c.Type((str, datetime.date)))
     """The day improvements are judged overdue against (``YYYY-MM-DD``); default: the
     ``SOURCE_DATE_EPOCH`` environment variable when set (reproducible builds), else today."""
@@ -86,6 +91,11 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        # The checklist script and the print stylesheet, on every page.
+        for path in ASSETS:
+            extra = config.extra_css if path.endswith(".css") else config.extra_javascript
+            if path not in extra:
+                extra.append(path)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -98,7 +108,15 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         except JourneybookError as exc:
             raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
         language = self.config.language or config.theme.get("language")
-        self.site = build_site(playbook, language, self._build_date())
+        glossary = None
+        if self.config.glossary:
+            path = self.root / self.config.glossary
+            try:
+                glossary = read_glossary(path, self.config.glossary)
+            except JourneybookError as exc:
+                raise PluginError(f"journeybook: invalid glossary\n{exc.report()}") from None
+            config.watch.append(str(path))
+        self.site = build_site(playbook, language, self._build_date(), glossary)
         docs_dir = Path(config.docs_dir).resolve()
         for page in self.site.pages.values():
             existing = files.get_file_from_path(page.path)
@@ -117,6 +135,8 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
                 Path(os.path.relpath(page.source, docs_dir)).as_posix() if page.source else None
             )
             files.append(file)
+        for path, data in self.site.assets.items():
+            files.append(File.generated(config, path, content=data))
         cache = ChartCache(cache_dir / "charts")
         workers = self.config.max_workers or os.cpu_count() or 1
         charts, stats = render_all(self.site.charts, cache, workers)
