@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from journeybook.playbook import Playbook
+
 from .conftest import CHROMIUM, FIXTURES, ROOT, Project, serve
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -179,3 +181,140 @@ def test_charts_load_and_follow_the_palette_toggle(browser, sample_url: str) -> 
     stage_dark.wait_for(state="visible")
     page.close()
     stage.close()
+
+
+def _tick(page, index: int) -> None:
+    """Click a checklist box where a reader sees it (Material draws it left of the item)."""
+    indicator = page.locator("article .task-list-item .task-list-indicator").nth(index)
+    indicator.scroll_into_view_if_needed()
+    box = indicator.bounding_box()
+    page.mouse.click(box["x"] - 14, box["y"] + 10)
+
+
+def _heading(page) -> str:
+    return " ".join(page.locator("article h1").inner_text().split()).rstrip("¶").strip()
+
+
+def test_reader_walks_from_home_to_a_team_checklist(browser, sample_url: str) -> None:
+    playbook = Playbook.load(ROOT / "journeys", ROOT)
+    journey = {j.id: j for j in playbook.journeys}["goi-tong-dai"]
+    page = browser.new_page()
+    page.goto(sample_url)
+    assert _heading(page).startswith("Journeybook")
+    page.locator("nav.md-nav--primary a[href$='journeys/']").first.click()
+    page.wait_for_url("**/journeys/")
+    assert _heading(page) == "Hành trình"
+    page.locator(f"article h2 a[href$='{journey.id}/']").click()
+    page.wait_for_url(f"**/journeys/{journey.id}/")
+    assert _heading(page) == journey.title
+    # The overview lists the stages in order, each linking to its page.
+    links = page.locator("article h3 a:not(.headerlink)")
+    assert [" ".join(t.split()) for t in links.all_inner_texts()] == [
+        s.name for s in journey.stages]
+    stage = journey.stages[1]
+    links.nth(1).click()
+    page.wait_for_url(f"**/journeys/{journey.id}/{stage.id}/")
+    assert _heading(page) == stage.name
+    headings = [" ".join(h.split()).rstrip("¶").strip()
+                for h in page.locator("article h2[id]").all_inner_texts()]
+    for touchpoint in stage.touchpoints:
+        assert touchpoint.name in headings
+    # The footer's "next" goes to the next stage, as the nav orders them.
+    assert page.locator("a.md-footer__link--next").get_attribute("href").endswith(
+        f"{journey.stages[2].id}/")
+    page.locator("nav.md-nav--primary a[href$='checklists/trung-tam-lien-lac/']").first.click()
+    page.wait_for_url("**/checklists/trung-tam-lien-lac/")
+    assert _heading(page) == "Checklist: Trung tâm liên lạc"
+    assert page.locator("article h2").count() >= 2  # one section per journey
+    page.close()
+
+
+def test_checklist_ticks_persist_across_reloads_and_reset(browser, sample_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    url = sample_url + "journeys/goi-tong-dai/lien-he-tong-dai/"
+    page.goto(url)
+    boxes = page.locator("article .task-list-item input[type=checkbox]")
+    total = boxes.count()
+    progress = page.locator(".jb-progress__count")
+    assert progress.inner_text() == f"Đã làm: 0/{total}"
+    _tick(page, 0)
+    _tick(page, 3)
+    assert progress.inner_text() == f"Đã làm: 2/{total}"
+    page.reload()
+    assert page.locator(".jb-progress__count").inner_text() == f"Đã làm: 2/{total}"
+    assert [i for i in range(total) if boxes.nth(i).is_checked()] == [0, 3]
+    # Unticking is remembered too, and another page keeps its own ticks.
+    _tick(page, 3)
+    other = context.new_page()
+    other.goto(sample_url + "journeys/goi-tong-dai/checklist/")
+    assert other.locator(".jb-progress__count").inner_text().startswith("Đã làm: 0/")
+    other.close()
+    page.reload()
+    assert page.locator(".jb-progress__count").inner_text() == f"Đã làm: 1/{total}"
+    page.get_by_role("button", name="Xoá đánh dấu của trang này").click()
+    assert progress.inner_text() == f"Đã làm: 0/{total}"
+    page.reload()
+    assert page.locator(".jb-progress__count").inner_text() == f"Đã làm: 0/{total}"
+    context.close()
+
+
+def test_glossary_terms_explain_themselves(browser, sample_url: str) -> None:
+    page = browser.new_page()
+    page.goto(sample_url + "journeys/goi-tong-dai/lien-he-tong-dai/")
+    term = page.locator("article abbr:visible", has_text="IVR").first
+    # Reachable by keyboard, and Material turns the definition into a tooltip shown on focus
+    # (and hover), tied to the term for screen readers.
+    assert term.get_attribute("tabindex") == "0"
+    term.scroll_into_view_if_needed()
+    term.focus()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(timeout=5_000)
+    assert tooltip.inner_text().startswith("Interactive Voice Response: tổng đài trả lời")
+    described = term.get_attribute("aria-describedby")
+    assert described and "Interactive Voice Response" in page.locator(
+        f"[id='{described}']").inner_text()
+    # Vietnamese terms too, on pages written by hand.
+    page.goto(sample_url + "phuong-phap/diem-cham/")
+    assert page.locator("article abbr", has_text="điểm chạm").count() > 0
+    page.goto(sample_url + "glossary/")
+    assert page.locator("article td", has_text="Net Promoter Score").count() == 1
+    page.close()
+
+
+AXE_PAGES = {"home": "", "journey": "journeys/goi-tong-dai/",
+             "stage": "journeys/goi-tong-dai/lien-he-tong-dai/",
+             "checklist": "checklists/trung-tam-lien-lac/"}
+
+
+@pytest.mark.parametrize("name", list(AXE_PAGES))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(browser, sample_url: str, name: str,
+                                            scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(sample_url + AXE_PAGES[name])
+    page.wait_for_load_state("load")
+    results = Axe().run(page)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"]
+               if v["impact"] in ("serious", "critical")]
+    page.close()
+    assert serious == []
+
+
+def test_printed_checklist_is_a_clean_sheet(browser, sample_url: str) -> None:
+    page = browser.new_page()
+    page.goto(sample_url + "journeys/goi-tong-dai/checklist/")
+    _tick(page, 0)
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer",
+                   ".jb-progress__reset"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    indicator = page.locator("article .task-list-indicator").nth(1)
+    border = indicator.evaluate("e => getComputedStyle(e, '::before').borderTopStyle")
+    assert border == "solid"  # an empty box a pen can tick
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "checklist-print.png")
+    page.close()

@@ -4,8 +4,8 @@
   "use strict";
 
   var TEXT = {
-    vi: { progress: "Đã làm", reset: "Xoá đánh dấu của trang này" },
-    en: { progress: "Done", reset: "Clear this page's ticks" }
+    vi: { progress: "Đã làm", reset: "Xoá đánh dấu của trang này", search: "Tìm kiếm" },
+    en: { progress: "Done", reset: "Clear this page's ticks", search: "Search" }
   };
 
   function labels() {
@@ -39,6 +39,11 @@
   }
 
   function setup() {
+    // Material's search is a dialog without a name; screen readers announce this one.
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) {
+      search.setAttribute("aria-label", labels().search);
+    }
     var article = document.querySelector("article.md-content__inner");
     if (!article) {
       return;
