@@ -269,3 +269,20 @@ def test_user_text_in_svg_is_text() -> None:
         # Names may be wrapped over lines; every character is there, as text.
         text = "".join("".join(t.split()) for t in root.itertext())
         assert all(name.replace(" ", "") in text for name in names)
+
+
+def test_legend_wraps_inside_a_narrow_chart() -> None:
+    chart = ChartSpec("curve", (Point("a", "Một", "S", -1, 1, True, 0),
+                                Point("b", "Hai", "S", 1, 2, False, 1)),
+                      LEVELS, (*LEGEND, "Đo ngày 2026-10-20"))
+    figure = _curve(chart, PALETTES["light"])
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    bounds = figure.bbox
+    texts = [t for ax in figure.axes for t in ax.texts
+             if t.get_text() in (*LEGEND, "Đo ngày 2026-10-20")]
+    assert len(texts) == 5
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        assert bounds.x0 <= box.x0 and box.x1 <= bounds.x1, text.get_text()
+    assert 'id="measured"' in render(chart)["light"].decode()

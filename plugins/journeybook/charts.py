@@ -205,7 +205,14 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
         names = [_wrap(p.name, chars, 3) for p in points]
         lines = max(name.count("\n") + 1 for name in names)
         bottom = 0.2 + lines * label_size * 1.25 / 72
-    plot, top = 2.5, 0.8
+    shown = [spec.legend[0]]
+    shown += [spec.legend[1]] if spec.has_target else []
+    shown += [spec.legend[2]] if any(p.moment_of_truth for p in points) else []
+    shown += [spec.legend[3]] if any(p.emotion < 0 for p in points) else []
+    shown += [spec.legend[4]] if spec.has_measured else []
+    places = _legend_places(shown, width)
+    rows = max(row for row, _ in places) + 1
+    plot, top = 2.5, 0.5 + 0.3 * rows
     height = bottom + plot + top
     figure = pyplot.figure(figsize=(width, height))
     figure.patch.set_alpha(0)
@@ -291,16 +298,28 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
         entries.append((spec.legend[4], {"color": colours["measured"], "lw": 1.6,
                                          "ls": (0, (1, 2)), "marker": "s", "markersize": 5,
                                          "markeredgecolor": "white"}))
-    key = figure.add_axes((0, (height - 0.3) / height, 1, 0.3 / height))
+    key = figure.add_axes((0, (height - 0.3 * rows) / height, 1, 0.3 * rows / height))
     key.set_axis_off()
     key.set_xlim(0, width)
-    key.set_ylim(0, 1)
-    at = 0.1
-    for label, style in entries:
-        key.plot([at, at + 0.18, at + 0.36], [0.5, 0.5, 0.5], markevery=[1], **style)
-        key.text(at + 0.45, 0.5, label, va="center", fontsize=9, color=colours["text"])
-        at += 0.45 + _text_width(label, 9) + 0.25
+    key.set_ylim(rows, 0)
+    for (label, style), (row, at) in zip(entries, places, strict=True):
+        y = row + 0.5
+        key.plot([at, at + 0.18, at + 0.36], [y, y, y], markevery=[1], **style)
+        key.text(at + 0.45, y, label, va="center", fontsize=9, color=colours["text"])
     return figure
+
+
+def _legend_places(labels: list[str], width: float) -> list[tuple[int, float]]:
+    """(row, x in inches) of each legend entry: one row while they fit, then more."""
+    places: list[tuple[int, float]] = []
+    row, at = 0, 0.1
+    for label in labels:
+        size = 0.45 + _text_width(label, 9)
+        if at > 0.1 and at + size > width - 0.1:
+            row, at = row + 1, 0.1
+        places.append((row, at))
+        at += size + 0.25
+    return places
 
 
 def _sparkline(spec: ChartSpec, colours: Mapping[str, str]):
