@@ -262,3 +262,14 @@ def test_generate_gives_the_same_pages_as_the_plugin(tmp_path: Path, sample_site
     assert static_pages.keys() == plugin_pages.keys()
     for url, article in plugin_pages.items():
         assert static_pages[url] == article, url
+
+
+def test_csv_text_never_becomes_a_spreadsheet_formula(tmp_path: Path) -> None:
+    from journeybook.authoring import to_csv
+
+    write_journey(tmp_path / "journeys", "kettle", SMALL.replace(
+        "name: Search result", 'name: "=HYPERLINK(\\"http://x\\")"'))
+    [journey] = Playbook.load(tmp_path / "journeys").journeys
+    rows = list(csv.DictReader(io.StringIO(to_csv(journey))))
+    assert rows[0]["touchpoint"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[2]["emotion"] == "-1"  # numbers stay numbers

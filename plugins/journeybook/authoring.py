@@ -172,6 +172,11 @@ CSV_COLUMNS = ("journey", "stage_id", "stage", "touchpoint_id", "touchpoint", "c
                "evidence", "checklist")
 
 
+def _cell(text: str) -> str:
+    # A spreadsheet runs a cell starting with = + - @ as a formula: text stays text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def to_csv(journey: Journey) -> str:
     """One row per touchpoint; list fields joined with " | "."""
     out = io.StringIO()
@@ -179,12 +184,12 @@ def to_csv(journey: Journey) -> str:
     writer.writerow(CSV_COLUMNS)
     for stage, touchpoint in journey.touchpoints():
         writer.writerow([
-            journey.id, stage.id, stage.name, touchpoint.id, touchpoint.name,
+            journey.id, stage.id, _cell(stage.name), touchpoint.id, _cell(touchpoint.name),
             touchpoint.channel or "", touchpoint.control or "", str(touchpoint.direct).lower(),
-            touchpoint.team, touchpoint.emotion,
+            _cell(touchpoint.team), touchpoint.emotion,
             "" if touchpoint.target is None else touchpoint.target,
-            str(touchpoint.moment_of_truth).lower(), " | ".join(touchpoint.evidence),
-            " | ".join(touchpoint.checklist),
+            str(touchpoint.moment_of_truth).lower(),
+            _cell(" | ".join(touchpoint.evidence)), _cell(" | ".join(touchpoint.checklist)),
         ])
     return out.getvalue()
 
