@@ -211,7 +211,8 @@ def main() -> None:
     try:
         project, static = folder / "plugin", folder / "static"
         make_project(project, args.journeys, args.stages, args.touchpoints)
-        pages = args.journeys * (args.stages + 2) + 2
+        # Per journey: overview, stages, checklist, evaluations; then the indexes and actions.
+        pages = args.journeys * (args.stages + 3) + 3
         print(f"{args.journeys} journeys x {args.stages} stages x {args.touchpoints} touchpoints"
               f" (~{pages} generated pages) on {platform.node()}: {platform.processor() or '?'}"
               f", {os.cpu_count()} CPUs, Python {platform.python_version()}")
