@@ -109,13 +109,18 @@ def project(tmp_path: Path) -> Callable[..., Project]:
     return make
 
 
+def copy_sample(root: Path) -> None:
+    """Everything the sample site is built from, copied into ``root``."""
+    for name in ("content", "journeys", "includes"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+
+
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The repository's sample playbook, copied and built once with --strict."""
     root = tmp_path_factory.mktemp("sample")
-    for name in ("content", "journeys", "includes"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    copy_sample(root)
     sample = Project(root)
     sample.build()
     return sample

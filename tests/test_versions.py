@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, serve
+from .conftest import CHROMIUM, copy_sample, serve
 
 # mike runs `mkdocs` from PATH: make it this environment's.
 BIN = str(Path(sys.executable).parent)
@@ -44,9 +43,7 @@ def tree(repo: Path, path: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("release")
-    for name in ("content", "journeys", "includes"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    copy_sample(root)
     (root / ".gitignore").write_text("site/\n.cache/\n", "utf-8")
     run(root, "git", "init", "-q", "-b", "main")
     run(root, "git", "add", "-A")

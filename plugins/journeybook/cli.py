@@ -139,14 +139,20 @@ def _new(args: argparse.Namespace) -> int:
         return 1
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
     text = format_yaml(scaffold(args.journey_id, args.title, stages, args.language))
-    journey, problems = parse_journey(text, str(path), args.journey_id)
+    return _create(path, text, args.journey_id, "fill in the placeholders, then run "
+                                                "`journeybook check`")
+
+
+def _create(path: Path, text: str, journey_id: str, hint: str) -> int:
+    """Write a new journey file, but only once it is known to be valid."""
+    journey, problems = parse_journey(text, str(path), journey_id)
     if journey is None:
         _report(problems, "text")
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, text)
-    print(f"created {path}: {len(journey.stages)} stages; fill in the placeholders, then run "
-          "`journeybook check`")
+    print(f"created {path}: {len(journey.stages)} stages, {journey.touchpoint_count} "
+          f"touchpoints; {hint}")
     return 0
 
 
@@ -215,15 +221,7 @@ def _import(args: argparse.Namespace) -> int:
         _report(exc.problems, "text")
         return 1
     text = MODELINE + "\n" + journey_yaml(data)
-    journey, problems = parse_journey(text, str(path), args.journey_id)
-    if journey is None:
-        _report(problems, "text")
-        return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text)
-    print(f"created {path}: {len(journey.stages)} stages, {journey.touchpoint_count} "
-          "touchpoints")
-    return 0
+    return _create(path, text, args.journey_id, "run `journeybook check` after editing it")
 
 
 def _generate(args: argparse.Namespace) -> int:
