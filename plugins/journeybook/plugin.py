@@ -86,8 +86,10 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
             return config
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.journeys_dir = (self.root / self.config.journeys_dir).resolve()
-        # `mkdocs serve` rebuilds when a journey changes.
-        config.watch.append(str(self.journeys_dir))
+        # `mkdocs serve` rebuilds when a journey changes (a missing folder is reported by the
+        # build, not by the file watcher).
+        if self.journeys_dir.is_dir():
+            config.watch.append(str(self.journeys_dir))
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
