@@ -217,4 +217,8 @@ def test_serve_watches_the_journeys_folder(project) -> None:
     p = project()
     config = load_config(str(p.root / "mkdocs.yml"))
     config.plugins.on_config(config)
+    assert not any("journeys" in path for path in config.watch)  # nothing to watch yet
+    p.add("kettle", (FIXTURES / "small.yaml").read_text("utf-8"))
+    config = load_config(str(p.root / "mkdocs.yml"))
+    config.plugins.on_config(config)
     assert str((p.root / "journeys").resolve()) in config.watch
