@@ -89,7 +89,8 @@ def test_latest_is_a_copy_not_a_symlink(repo: Path) -> None:
 
 def test_root_redirects_to_the_default(repo: Path) -> None:
     index = show(repo, "index.html")
-    assert 'content="0; url=latest/"' in index or "url=latest/" in index
+    assert 'http-equiv="refresh" content="1; url=latest/"' in index
+    assert '"latest/" + window.location.search' in index
 
 
 def test_pages_work_inside_a_version_folder(repo: Path) -> None:

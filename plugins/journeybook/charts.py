@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from .cache import ChartCache
@@ -433,19 +433,22 @@ def _trend(spec: ChartSpec, colours: Mapping[str, str]):
 
 
 _DRAW = {"curve": _curve, "sparkline": _sparkline, "trend": _trend}
-_SVG_ID = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 
 
-def render(spec: ChartSpec) -> dict[str, bytes]:
-    """The chart as ``{"light": svg, "dark": svg}``."""
-    pyplot = _matplotlib()
-    figure = _DRAW[spec.kind](spec, PALETTES["light"])
+def _svg(figure: Any) -> str:
+    """A figure as SVG text without dates or metadata (the same input, the same bytes)."""
     buffer = io.StringIO()
     try:
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     finally:
-        pyplot.close(figure)
-    light = _SVG_ID.sub("", buffer.getvalue())
+        _matplotlib().close(figure)
+    return _METADATA.sub("", buffer.getvalue())
+
+
+def render(spec: ChartSpec) -> dict[str, bytes]:
+    """The chart as ``{"light": svg, "dark": svg}``."""
+    light = _svg(_DRAW[spec.kind](spec, PALETTES["light"]))
     return {"light": light.encode("utf-8"), "dark": _recolour(light, "dark").encode("utf-8")}
 
 
@@ -552,9 +555,4 @@ def render_comparison(items: list[tuple[str, list[tuple[str, int | None, int | N
             side.set_visible(False)
         axes.legend(loc="upper right", fontsize=8, frameon=False)
     figure.tight_layout()
-    buffer = io.StringIO()
-    try:
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    finally:
-        pyplot.close(figure)
-    return _SVG_ID.sub("", buffer.getvalue()).encode("utf-8")
+    return _svg(figure).encode("utf-8")

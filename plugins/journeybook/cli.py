@@ -272,13 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
                       "before and after")
     diff.add_argument("--language", default="en", choices=("en", "vi"),
                       help="language of the summary (default: %(default)s)")
-    diff.add_argument("--format", choices=("text", "github"), help=argparse.SUPPRESS)
     diff.set_defaults(run=_diff)
 
     def journeys_option(command: argparse.ArgumentParser) -> None:
         command.add_argument("--journeys", default="journeys", metavar="DIR",
                              help="folder of journeys (default: %(default)s)")
-        command.add_argument("--format", dest="format", help=argparse.SUPPRESS)
 
     new = commands.add_parser(
         "new", help="start a new journey from a commented scaffold",

@@ -23,7 +23,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from .model import Evaluation, Journey
-from .source import _first_model
+from .source import model_at
 
 
 class FormatError(Exception):
@@ -35,14 +35,6 @@ def _key_order(model: type[BaseModel] | None) -> list[str]:
         return []
     return [field.alias or name for name, field in model.model_fields.items()
             if not field.exclude]
-
-
-def _child_model(model: type[BaseModel] | None, key: str) -> type[BaseModel] | None:
-    if model is None:
-        return None
-    field = model.model_fields.get(key) or next(
-        (f for f in model.model_fields.values() if f.alias == key), None)
-    return _first_model(field.annotation) if field else None
 
 
 def _is_filler(line: str) -> bool:
@@ -78,7 +70,7 @@ class _Reorderer:
         entries = []
         for (key, value), head, stop in zip(node.value, heads, bounds, strict=True):
             value_line = value.start_mark.line
-            inner = _child_model(model, str(key.value))
+            inner = model_at(model, (str(key.value),)) if model else None
             if value_line > key.start_mark.line:  # a block value on the lines below
                 text = (self.lines[head:value_line]
                         + self.node(value, value_line, stop, inner))

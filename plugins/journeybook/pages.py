@@ -316,7 +316,6 @@ _PATHS: Mapping[str, Any] = {
     "touchpoint": touchpoint_link,
     "evaluations": evaluations_path,
     "evaluation": evaluation_path,
-    "actions": lambda: f"{ACTIONS}/index.md",
 }
 
 

@@ -265,7 +265,7 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _model_at(model: type[BaseModel], path: DataPath) -> type[BaseModel] | None:
+def model_at(model: type[BaseModel], path: DataPath) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``path`` (for listing allowed keys)."""
     for part in path:
         if isinstance(part, int):
@@ -303,7 +303,7 @@ def _message(error: dict[str, Any], path: DataPath, root: type[BaseModel] = Jour
     if kind == "missing":
         return f"`{name}` is required here; add `{name}:`"
     if kind == "extra_forbidden":
-        model = _model_at(root, path[:-1])
+        model = model_at(root, path[:-1])
         allowed = _keys_of(model) if model else []
         hint = difflib.get_close_matches(str(name), allowed, n=1)
         text = f"unknown key `{name}`"
