@@ -210,8 +210,8 @@ def test_not_a_mapping(tmp_path: Path) -> None:
 def test_non_utf8_file(tmp_path: Path) -> None:
     latin1 = "title: Trip\nsummary: Caf\u00e9\n".encode("latin-1")
     assert problems_for(tmp_path, latin1) == [
-        "journeys/trip/journey.yaml:2:13: the file is not UTF-8 text (byte 0xe9); save it with "
-        "UTF-8 encoding"
+        "journeys/trip/journey.yaml:2:13: the file is not UTF-8 text: byte 0xe9 at byte offset "
+        "24; save it with UTF-8 encoding"
     ]
 
 

@@ -33,6 +33,7 @@ from .source import (
     JOURNEY_FILE,
     JourneybookError,
     Problem,
+    inside_project,
     parse_journey,
     read_glossary,
 )
@@ -65,9 +66,18 @@ def _output_format(args: argparse.Namespace) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _project(journeys: str) -> Path:
+    """The folder the CLI reads from and names files relative to: the current folder, or, for
+    a journeys folder given outside it, the folder that holds that one. Nothing outside it is
+    read (a journey linked to a secrets file must not end up in a pull-request annotation)."""
+    here = Path.cwd()
+    folder = Path(os.path.abspath(journeys))
+    return here if folder.is_relative_to(here) else folder.parent
+
+
 def _load(args: argparse.Namespace) -> Playbook | None:
     try:
-        return Playbook.load(Path(args.journeys), Path.cwd())
+        return Playbook.load(Path(args.journeys), _project(args.journeys))
     except JourneybookError as exc:
         _report(exc.problems, _output_format(args))
         return None
@@ -158,16 +168,32 @@ def _create(path: Path, text: str, journey_id: str, hint: str) -> int:
 
 def _fmt(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path(args.journeys)]
+    project = _project(args.journeys)
+    outside: list[Problem] = []
+
+    def inside(path: Path) -> bool:
+        checked = inside_project(path, project, path.as_posix(),
+                                 "folder" if path.is_dir() else "file")
+        if isinstance(checked, Problem):
+            outside.append(checked)
+        return not isinstance(checked, Problem)
+
     files: list[Path] = []
     for path in paths:
+        if not inside(path):
+            continue
         if path.is_dir():
             files += sorted(path.glob(f"*/{JOURNEY_FILE}"))
             files += sorted(path.glob(f"*/{EVALUATIONS}/*.md"))
             files += sorted(path.glob("*/*.yaml")) if path.name != "journeys" else []
         else:
             files.append(path)
-    failed = changed = 0
-    for file in dict.fromkeys(files):
+    # A file found in a folder may still be a link leading out of the project: never touched.
+    files = [file for file in dict.fromkeys(files) if inside(file)]
+    for problem in outside:
+        print(f"error: {problem}", file=sys.stderr)
+    failed, changed = len(outside), 0
+    for file in files:
         outcome = format_file(file, check=args.check)
         if outcome.error:
             failed += 1
@@ -231,7 +257,8 @@ def _generate(args: argparse.Namespace) -> int:
     glossary = None
     if args.glossary:
         try:
-            glossary = read_glossary(Path(args.glossary), args.glossary)
+            glossary = read_glossary(Path(args.glossary), args.glossary,
+                                     _project(args.journeys))
         except JourneybookError as exc:
             _report(exc.problems, _output_format(args))
             return 1

@@ -85,7 +85,9 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path or ".").resolve().parent
-        self.journeys_dir = (self.root / self.config.journeys_dir).resolve()
+        # Not resolved: a journeys folder that links outside the project is reported by the
+        # link's own name (where it points may be private), and nothing there is read.
+        self.journeys_dir = Path(os.path.abspath(self.root / self.config.journeys_dir))
         # `mkdocs serve` rebuilds when a journey changes (a missing folder is reported by the
         # build, not by the file watcher).
         if self.journeys_dir.is_dir():
@@ -114,7 +116,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         if self.config.glossary:
             path = self.root / self.config.glossary
             try:
-                glossary = read_glossary(path, self.config.glossary)
+                glossary = read_glossary(path, self.config.glossary, self.root)
             except JourneybookError as exc:
                 raise PluginError(f"journeybook: invalid glossary\n{exc.report()}") from None
             config.watch.append(str(path))

@@ -186,20 +186,82 @@ def _fail(file: str, line: int, column: int, message: str) -> YamlDocument:
     return YamlDocument(None, _Positions(), [Problem(file, line, column, "", message)], [()])
 
 
-def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
-    """A user's text file as text, or the problem that keeps it from being read."""
+def inside_project(path: Path, root: Path, file: str, kind: str = "file") -> Path | Problem:
+    """Where ``path`` really is (links followed) when that is inside the project folder
+    ``root``; otherwise the problem to report at ``file``.
+
+    A link that stays inside the project is fine (teams share a file between journeys that
+    way). One that leads outside, nowhere, or round in a loop is an error, so a link to a
+    secrets file is never read, built or quoted. The message names the link, never where it
+    points: that path may itself be private.
+    """
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+        return Problem(file, 1, 1, "", f"this {kind} is a link that leads round in a loop; "
+                                       f"replace it by the {kind} itself")
+    project = root.resolve()
+    if not target.is_relative_to(project):
+        if Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root)):
+            return Problem(file, 1, 1, "", f"this {kind} links to a {kind} outside the project "
+                                           f"folder ({project}); copy the {kind} into the "
+                                           "project instead")
+        return Problem(file, 1, 1, "", f"this {kind} is outside the project folder ({project}); "
+                                       f"move it into the project")
+    if path.is_symlink() and not target.exists():
+        return Problem(file, 1, 1, "", f"this {kind} is a link to a {kind} that does not "
+                                       "exist; fix the link or remove it")
+    return target
+
+
+# Characters that have no place in a text file: C0 controls other than tab, line feed and
+# carriage return, DEL and the C1 controls. They mark a binary file, and in a message or a
+# page they could drive the reader's terminal (escape sequences).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def read_text(path: Path, file: str,
+              root: Path | None = None) -> tuple[str | None, list[Problem]]:
+    """A user's text file as text, or the problem that keeps it from being read.
+
+    With ``root`` (the project folder), a file that is or leads outside it is not read at all.
+    A file that is not text is reported by the offset and value of its first bad byte; no
+    message ever quotes it.
+    """
+    if root is not None:
+        checked = inside_project(path, root, file)
+        if isinstance(checked, Problem):
+            return None, [checked]
+        path = checked  # read through the very path that was checked
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
     try:
-        return raw.decode("utf-8-sig"), []
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(file, line, column, "",
-                              f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                              "save it with UTF-8 encoding")]
+        return None, [_not_text(raw, exc.start, file, raw[exc.start:exc.start + 1],
+                                "the file is not UTF-8 text:", "save it with UTF-8 encoding")]
+    control = _CONTROL.search(text)
+    if control:
+        bom = len(raw) - len(text.encode("utf-8"))
+        offset = bom + len(text[: control.start()].encode("utf-8"))
+        return None, [_not_text(raw, offset, file, control.group().encode("utf-8"),
+                                "the file is not text: control",
+                                "remove it (is this a binary file?)")]
+    return text, []
+
+
+def _not_text(raw: bytes, offset: int, file: str, value: bytes, what: str, fix: str) -> Problem:
+    """Locate the bad byte(s) at ``offset``: line, column (in characters) and value; nothing
+    of the file's content goes into the message."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[start:offset].removeprefix(b"\xef\xbb\xbf" if start == 0 else b"")
+    column = len(before.decode("utf-8", "replace")) + 1
+    shown = " ".join(f"0x{byte:02x}" for byte in value)
+    noun = "byte" if len(value) == 1 else "bytes"
+    return Problem(file, raw.count(b"\n", 0, offset) + 1, column, "",
+                   f"{what} {noun} {shown} at byte offset {offset}; {fix}")
 
 
 def read_yaml(path: Path, file: str) -> YamlDocument:
@@ -401,15 +463,17 @@ _EVALUATION_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9]+(?:-[a-z0-9]+)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.S | re.M)
 
 
-def load_evaluation(path: Path, file: str, journey: Journey) -> tuple[Evaluation | None,
-                                                                       list[Problem]]:
-    """Load one evaluation note, checking its scores against the journey's touchpoints."""
+def load_evaluation(path: Path, file: str, journey: Journey,
+                    root: Path | None = None) -> tuple[Evaluation | None, list[Problem]]:
+    """Load one evaluation note, checking its scores against the journey's touchpoints.
+
+    With ``root`` (the project folder), a note that links outside it is not read."""
     name = _EVALUATION_NAME.match(path.name)
     if not name:
         return None, [Problem(file, 1, 1, "", "an evaluation note is named after its date, "
                                               "like `2026-03-15.md` or "
                                               "`2026-03-15-khao-sat-quy-1.md`; rename it")]
-    text, problems = read_text(path, file)
+    text, problems = read_text(path, file, root)
     if text is None:
         return None, problems
     front = _FRONT_MATTER.match(text)
@@ -469,9 +533,11 @@ def journey_files(journeys_dir: Path) -> list[Path]:
     """Every ``<id>/journey.yaml`` under the journeys folder, in id order."""
     if not journeys_dir.is_dir():
         return []
+    # A link to a folder that is gone is listed too: it is reported, not silently skipped.
     return sorted(
         (folder / JOURNEY_FILE for folder in journeys_dir.iterdir()
-         if folder.is_dir() and not folder.name.startswith(".")),
+         if (folder.is_dir() or (folder.is_symlink() and not folder.exists()))
+         and not folder.name.startswith(".")),
         key=lambda p: p.parent.name,
     )
 
@@ -513,13 +579,25 @@ def load_sources(journeys_dir: Path, base_dir: Path | None = None,
     """Every journey and its evaluation notes (oldest first), or raise
     :class:`JourneybookError` with every problem found in every file.
 
-    File names in messages are relative to ``base_dir`` (the folder of ``mkdocs.yml``).
+    ``base_dir`` (default: the folder holding ``journeys_dir``) is the project folder: the
+    folder of ``mkdocs.yml``. File names in messages are relative to it, and nothing outside
+    it is read: a journey, note or folder that links outside it is an error.
     With a ``cache``, unchanged journey files are not parsed again.
     """
     base = base_dir or journeys_dir.parent
     journeys: list[Journey] = []
     evaluations: dict[str, list[Evaluation]] = {}
     problems: list[Problem] = []
+
+    def inside(path: Path, kind: str = "file") -> Path | None:
+        checked = inside_project(path, base, _display(path, base), kind)
+        if isinstance(checked, Problem):
+            problems.append(checked)
+            return None
+        return checked
+
+    if inside(journeys_dir, "folder") is None:
+        raise JourneybookError(problems)
     if not journeys_dir.is_dir():
         raise JourneybookError([Problem(_display(journeys_dir, base), 1, 1, "",
                                         "the journeys folder does not exist; create it or set "
@@ -527,7 +605,12 @@ def load_sources(journeys_dir: Path, base_dir: Path | None = None,
     for path in journey_files(journeys_dir):
         file = _display(path, base)
         folder = path.parent.name
-        if not path.is_file():
+        if inside(path.parent, "folder") is None:
+            continue
+        checked = inside(path)
+        if checked is None:
+            continue
+        if not checked.is_file():
             problems.append(Problem(file, 1, 1, "",
                                     f"journey folder `{folder}` has no {JOURNEY_FILE}; "
                                     "add one or remove the folder"))
@@ -538,14 +621,15 @@ def load_sources(journeys_dir: Path, base_dir: Path | None = None,
                                     f"the folder to lowercase letters, digits and hyphens, like "
                                     f"`{slugify(folder) or 'hanh-trinh-mua-hang'}`"))
             continue
-        journey, found = _load_cached(path, file, folder, cache)
+        journey, found = _load_cached(checked, file, folder, cache)
         problems.extend(found)
         if journey is None:
             continue
         journeys.append(journey)
         notes: list[Evaluation] = []
-        for note in sorted((path.parent / EVALUATIONS).glob("*.md")):
-            evaluation, found = load_evaluation(note, _display(note, base), journey)
+        notes_dir = path.parent / EVALUATIONS
+        for note in sorted(notes_dir.glob("*.md")) if inside(notes_dir, "folder") else []:
+            evaluation, found = load_evaluation(note, _display(note, base), journey, base)
             problems.extend(found)
             if evaluation is not None:
                 notes.append(evaluation)
@@ -573,10 +657,11 @@ def _display(path: Path, base: Path) -> str:
 _ABBREVIATION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:[ \t]*(?P<definition>.*)$")
 
 
-def read_glossary(path: Path, file: str) -> list[tuple[str, str]]:
+def read_glossary(path: Path, file: str, root: Path | None = None) -> list[tuple[str, str]]:
     """Terms of a glossary file of `*[TERM]: definition` lines (the `abbr` syntax), or raise
-    :class:`JourneybookError` for a line that defines nothing."""
-    text, problems = read_text(path, file)
+    :class:`JourneybookError` for a line that defines nothing. With ``root`` (the project
+    folder), a glossary outside it is an error and is not read."""
+    text, problems = read_text(path, file, root)
     if text is None:
         raise JourneybookError(problems)
     terms: list[tuple[str, str]] = []
