@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, settings
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -17,6 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+# Property tests: bounded and repeatable in CI; `HYPOTHESIS_PROFILE=long pytest …` explores
+# far more examples locally (and still reports a failure with the input that caused it).
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=2000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 #: Debian's Chromium (or JOURNEYBOOK_CHROMIUM); the browser tests skip without it.
 CHROMIUM = os.environ.get("JOURNEYBOOK_CHROMIUM") or shutil.which("chromium") or ""

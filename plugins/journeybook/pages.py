@@ -1,17 +1,16 @@
 """The generated site: a playbook in, ``{site path: page}`` and a navigation tree out.
 
 Page prose lives in ``templates/*.md.j2``. User text reaches Markdown through exactly one
-door, :func:`escape_text` (applied to every ``{{ … }}`` by Jinja's ``finalize``), so a template
-that forgets a filter can break layout but never let HTML through.
+door, :func:`journeybook.escape.escape_text` (applied to every ``{{ … }}`` by Jinja's
+``finalize``), which keeps its meaning; the adapters then clean each page's rendered HTML with
+:func:`journeybook.sanitize.clean`, the safety boundary.
 """
 
 from __future__ import annotations
 
 import datetime
-import html
 import importlib.resources
 import posixpath
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from .charts import ChartSpec, Kind, Point, Round
+from .escape import alt, cell, escape_text, indented, inline, quoted, score
 from .i18n import labels
 from .model import Evaluation, Journey, Stage, Touchpoint
 from .playbook import Action, Playbook, Team
@@ -72,92 +72,6 @@ GLOSSARY = "glossary.md"
 def _assets() -> dict[str, bytes]:
     folder = importlib.resources.files("journeybook") / "assets"
     return {path: (folder / name).read_bytes() for path, name in ASSETS.items()}
-
-
-# --- escaping: the one place user text is made safe for Markdown -------------------------
-
-_NEEDS_ESCAPING = re.compile(r"[&<{\]`]")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
-_INLINE_LINK = re.compile(r"\]\s*\(([^)]*)")
-_REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]):[ \t]*(\S*)", re.M)
-_UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.I)
-_IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
-
-
-def _unsafe(destination: str) -> bool:
-    # Browsers drop tabs and newlines anywhere in a URL, and spaces and control characters
-    # around it, so "java\tscript:" is still a script link.
-    url = _IGNORED_IN_URLS.sub("", html.unescape(destination)).strip("\x00- <")
-    return bool(_UNSAFE_SCHEME.match(url))
-
-
-def _escape_prose(text: str) -> str:
-    # `&` first so the entities made below stay intact. `<` ends every HTML tag, comment and
-    # autolink; `{` ends attr_list's `{: onclick=… }`; with them go snippets' `--8<--`.
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
-    text = _INLINE_LINK.sub(
-        lambda m: m.group(0).replace("(", "&#40;", 1) if _unsafe(m.group(1)) else m.group(0),
-        text,
-    )
-    return _REFERENCE.sub(
-        lambda m: f"{m.group(1)}&#58; {m.group(2)}" if _unsafe(m.group(2)) else m.group(0), text
-    )
-
-
-def escape_text(value: Any) -> str:
-    """Make user text safe Markdown: its Markdown works, its HTML shows as text.
-
-    Code spans are left alone: Markdown already shows their content literally.
-    """
-    if isinstance(value, Markup):
-        return value
-    text = str(value)
-    if not _NEEDS_ESCAPING.search(text):
-        return Markup(text)  # most text: nothing that could become HTML or a link
-    out: list[str] = []
-    position = 0
-    for match in _CODE_SPAN.finditer(text):
-        out.append(_escape_prose(text[position : match.start()]))
-        out.append(match.group(0))
-        position = match.end()
-    out.append(_escape_prose(text[position:]))
-    return Markup("".join(out))
-
-
-def inline(value: Any) -> Markup:
-    """One line of text: for headings, list items and titles."""
-    text = escape_text(" ".join(str(value).split()))
-    # Trailing hashes would be eaten as a closing heading sequence.
-    return Markup(re.sub(r"(#+)$", lambda m: "\\#" * len(m.group(1)), text))
-
-
-def cell(value: Any) -> Markup:
-    """Text inside a Markdown table cell."""
-    return Markup(inline(value).replace("|", "\\|"))
-
-
-def quoted(value: Any) -> Markup:
-    """Text inside double quotes, such as an admonition title."""
-    return Markup(inline(value).replace('"', "&quot;"))
-
-
-def indented(value: Any, width: int = 4) -> Markup:
-    """Multi-line text nested under a list item or admonition."""
-    text = escape_text(value)
-    return Markup(text.replace("\n", "\n" + " " * width))
-
-
-def alt(value: Any) -> Markup:
-    """Image alt text: one line, with Markdown's own punctuation made literal."""
-    text = escape_text(" ".join(str(value).split()))
-    return Markup(re.sub(r"([\\`*_\[\]])", r"\\\1", text))
-
-
-def score(value: int | None) -> Markup:
-    """An emotion score with its sign: +2, 0, and a typographic minus for -1."""
-    if value is None:
-        return Markup("")
-    return Markup(f"+{value}" if value > 0 else (f"\u2212{-value}" if value < 0 else "0"))
 
 
 # --- rendering ------------------------------------------------------------------------------

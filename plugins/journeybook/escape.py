@@ -1,0 +1,200 @@
+"""User text into Markdown, for *meaning*: what an author writes shows as they meant it.
+
+Journey and note fields are Markdown (`**bold**`, links, lists, code). Everything else an
+author types is shown as text: `<b>` is the four characters, `{: … }` is not an attribute
+list, `--8<--` never includes a file. These functions decide how the author's text reads;
+what keeps readers safe is :mod:`journeybook.sanitize`, which cleans the rendered HTML with
+an allowlist whatever Markdown made of it.
+
+The escaper walks the text once, the way Python-Markdown reads it (a paragraph at a time;
+backslash escapes before code spans), so it does not have to guess with patterns where a code
+span starts. What reaches Markdown contains no raw ``<``, ``&``, ``{`` or backtick of the
+author's: code spans become ``<code>`` elements whose content is all character references, and
+fenced code blocks keep their text with snippet markers disarmed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+# Python-Markdown's backslash escapes (markdown.Markdown.ESCAPED_CHARS).
+_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
+# Characters that could start HTML, an entity, an attribute list or a code span.
+_SPECIAL = {"<": "&lt;", "&": "&amp;", "{": "&#123;", "`": "&#96;"}
+_NEEDS_ESCAPING = re.compile(r"[&<{`\]]")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_BLANK = re.compile(r"^[ \t]*$")
+# pymdownx.snippets acts on any line that starts (after spaces) with `-8<-`; `;` before the
+# marker is its own escape and makes it print the line literally instead.
+_SNIPPET = re.compile(r"^([ \t]*)(;*-+8<-+)")
+_INLINE_LINK = re.compile(r"\]\s*\(([^)]*)")
+_REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]):([ \t]*\n?[ \t]*)(\S*)", re.M)
+_UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.I)
+_IGNORED_IN_URLS = re.compile(r"[\t\n\r]")
+
+
+def _unsafe(destination: str) -> bool:
+    # Browsers drop tabs and newlines anywhere in a URL, and spaces and control characters
+    # around it, so "java\tscript:" is still a script link.
+    url = _IGNORED_IN_URLS.sub("", html.unescape(destination)).strip("\x00- <")
+    return bool(_UNSAFE_SCHEME.match(url))
+
+
+def _literal(text: str) -> str:
+    """Text Markdown must show exactly: every ASCII punctuation mark as a character
+    reference, so no Markdown syntax and no HTML can come out of it."""
+    return "".join(c if c.isalnum() or c == " " or ord(c) > 127 else f"&#{ord(c)};"
+                   for c in text)
+
+
+def _code_span(content: str) -> str:
+    # Line breaks stay (a note's headings are found by line number); in HTML they are spaces.
+    return "<code>" + "\n".join(_literal(line) for line in content.strip(" ").split("\n")) + "</code>"
+
+
+def _paragraph(text: str) -> str:
+    """One paragraph (no blank line inside) of prose, read as Python-Markdown reads it."""
+    out: list[str] = []
+    i, length = 0, len(text)
+    while i < length:
+        char = text[i]
+        if char == "\\" and i + 1 < length and text[i + 1] in _ESCAPABLE:
+            following = text[i + 1]
+            # `\`` and `\{` mean the character itself; others stay Markdown escapes.
+            out.append(_SPECIAL[following] if following in "`{" else "\\" + following)
+            i += 2
+        elif char == "`":
+            run = next(j for j in range(i, length + 1) if j == length or text[j] != "`") - i
+            close = _closing_run(text, i + run, run)
+            if close is None:
+                out.append("&#96;" * run)
+                i += run
+            else:
+                out.append(_code_span(text[i + run : close]))
+                i = close + run
+        else:
+            out.append(_SPECIAL.get(char, char))
+            i += 1
+    return "".join(out)
+
+
+def _closing_run(text: str, start: int, run: int) -> int | None:
+    """Where a run of exactly ``run`` backticks starts at or after ``start``."""
+    i = start
+    while True:
+        i = text.find("`", i)
+        if i < 0:
+            return None
+        end = i
+        while end < len(text) and text[end] == "`":
+            end += 1
+        if end - i == run:
+            return i
+        i = end
+
+
+def _fence_end(lines: list[str], start: int, marker: str) -> int | None:
+    closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+    for index in range(start + 1, len(lines)):
+        if closing.match(lines[index]):
+            return index
+    return None
+
+
+def _blocks(text: str) -> str:
+    lines = text.split("\n")
+    out: list[str] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        if prose:
+            out.append(_paragraph("\n".join(prose)))
+            prose.clear()
+
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        fence = _FENCE.match(line)
+        end = _fence_end(lines, index, fence.group(2)) if fence else None
+        if fence and end is not None and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+            flush()
+            # Only a language word survives on the opening line: no `{ attributes }`.
+            language = re.match(r"[ \t]*([\w+-]*)", fence.group(3)).group(1)  # type: ignore[union-attr]
+            out.append(f"{fence.group(1)}{fence.group(2)}{language}")
+            # Code shows as typed, except that a line starting with a snippet marker gets
+            # snippets' own escape (`;`), which snippets removes when it prints the line.
+            out.extend(_SNIPPET.sub(r"\1;\2", content) for content in lines[index + 1 : end])
+            out.append(lines[end])
+            index = end + 1
+            continue
+        if _BLANK.match(line):
+            flush()
+            out.append(line)
+        else:
+            prose.append(line)
+        index += 1
+    flush()
+    return "\n".join(out)
+
+
+def escape_text(value: Any) -> Markup:
+    """User text as Markdown: its Markdown works, anything else shows as typed.
+
+    Keeps the number of lines, so positions in a note stay where they were.
+    """
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    if not _NEEDS_ESCAPING.search(text):
+        return Markup(text)  # most text: nothing that could become markup, a link or code
+    escaped = _blocks(text)
+    # A link to a script is not what an author means; show it as text. (The sanitiser would
+    # drop such an href anyway.)
+    escaped = _INLINE_LINK.sub(
+        lambda m: m.group(0).replace("(", "&#40;", 1) if _unsafe(m.group(1)) else m.group(0),
+        escaped,
+    )
+    escaped = _REFERENCE.sub(
+        lambda m: f"{m.group(1)}&#58;{m.group(2)}{m.group(3)}" if _unsafe(m.group(3))
+        else m.group(0), escaped,
+    )
+    return Markup(escaped)
+
+
+def inline(value: Any) -> Markup:
+    """One line of text: for headings, list items and titles."""
+    text = escape_text(" ".join(str(value).split()))
+    # Trailing hashes would be eaten as a closing heading sequence.
+    return Markup(re.sub(r"(#+)$", lambda m: "\\#" * len(m.group(1)), text))
+
+
+def cell(value: Any) -> Markup:
+    """Text inside a Markdown table cell."""
+    return Markup(inline(value).replace("|", "\\|"))
+
+
+def quoted(value: Any) -> Markup:
+    """Text inside double quotes, such as an admonition title."""
+    return Markup(inline(value).replace('"', "&quot;"))
+
+
+def indented(value: Any, width: int = 4) -> Markup:
+    """Multi-line text nested under a list item or admonition."""
+    text = escape_text(value)
+    return Markup(text.replace("\n", "\n" + " " * width))
+
+
+def alt(value: Any) -> Markup:
+    """Image alt text: one line, shown exactly as written (no Markdown inside)."""
+    return Markup(_literal(" ".join(str(value).split())))
+
+
+def score(value: int | None) -> Markup:
+    """An emotion score with its sign: +2, 0, and a typographic minus for -1."""
+    if value is None:
+        return Markup("")
+    return Markup(f"+{value}" if value > 0 else (f"\u2212{-value}" if value < 0 else "0"))
