@@ -28,10 +28,17 @@ def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "docs" / "index.md").write_text("# Home\n", "utf-8")
     (root / "mkdocs.yml").write_text(
         "site_name: Evil\ntheme: {name: material, language: en}\n"
-        "plugins: [search, journeybook]\n", "utf-8")
+        "plugins: [search, journeybook]\n"
+        # The sample's riskiest extensions: attribute lists, and snippets able to include
+        # any file of the project (mkdocs.yml here) if journey text could trigger them.
+        "markdown_extensions: [attr_list, abbr, {pymdownx.snippets: {base_path: ['.']}}]\n",
+        "utf-8")
     folder = root / "journeys" / "evil"
     folder.mkdir(parents=True)
     (folder / "journey.yaml").write_text((FIXTURES / "evil.yaml").read_text("utf-8"), "utf-8")
+    (folder / "evaluations").mkdir()
+    (folder / "evaluations" / "2026-03-01.md").write_text(
+        (FIXTURES / "evil-note.md").read_text("utf-8"), "utf-8")
     site = Project(root).build()
     url, server = serve(site)
     yield url
@@ -64,7 +71,9 @@ def _open(browser, url: str, dialogs: list[str], scheme: str = "light"):
 
 
 EVIL_PAGES = ["journeys/", "journeys/evil/", "journeys/evil/checklist/", "checklists/",
-              "checklists/i-onclick-alert-1-team-i-pipe/"]
+              "checklists/i-onclick-alert-1-team-i-pipe/", "actions/",
+              "journeys/evil/script-alert-stage-script-stage-onclick-alert-1/",
+              "journeys/evil/evaluations/", "journeys/evil/evaluations/2026-03-01/"]
 
 
 @pytest.mark.parametrize("path", EVIL_PAGES)
@@ -72,7 +81,7 @@ def test_injected_text_never_runs(browser, evil_site: str, path: str) -> None:
     dialogs: list[str] = []
     page = _open(browser, evil_site + path, dialogs)
     # Hover and click everything a reader could, then look for anything that ran.
-    for link in page.locator("article a").all():
+    for link in page.locator("article a:visible").all():
         link.hover()
     handlers = page.evaluate(
         """() => [...document.querySelectorAll('*')].flatMap(el =>
@@ -82,6 +91,11 @@ def test_injected_text_never_runs(browser, evil_site: str, path: str) -> None:
     )
     assert handlers == []
     assert page.locator("article script, article iframe, article svg[onload]").count() == 0
+    # The words an author typed are on the page as text, not swallowed as markup, and no
+    # file of the project was pulled in.
+    text = page.locator("article").inner_text()
+    assert "alert(" in text
+    assert "site_name" not in page.content()
     page.close()
     assert dialogs == []
 

@@ -295,3 +295,31 @@ _MARKDOWN = markdown.Markdown(extensions=[
     "pymdownx.tasklist", "abbr", "pymdownx.snippets"],
     extension_configs={"pymdownx.snippets": {"base_path": [str(Path(__file__).parent.parent)],
                                              "check_paths": False}})
+
+
+def test_hostile_text_reads_exactly_as_written(tmp_path: Path) -> None:
+    """The fixtures that got past the old escaper: every payload is shown, as text, where
+    the author put it (meaning kept), and none of it is markup."""
+    from .conftest import FIXTURES
+
+    project = _hostile_project(tmp_path)
+    project.add("evil", (FIXTURES / "evil.yaml").read_text("utf-8"))
+    (project.journeys / "evil" / "evaluations").mkdir()
+    (project.journeys / "evil" / "evaluations" / "2026-03-01.md").write_text(
+        (FIXTURES / "evil-note.md").read_text("utf-8"), "utf-8")
+    project.build()
+    stage = project.html("journeys/evil/script-alert-stage-script-stage-onclick-alert-1")
+    assert [h.get_text().rstrip("¶") for h in stage.select("article h2")][0] == \
+        "<script>alert('touchpoint')</script>"
+    items = [" ".join(li.get_text().split()) for li in stage.select("article li")]
+    # `\`` is a literal backtick; the code span starts at the next one.
+    assert "Doing: a `x<img src=x onerror=alert('backslash')>" in items
+    assert stage.find("code", string="<img src=x onerror=alert('backslash')>")
+    assert "Feeling: `x{: onclick=\"alert('attr')\" }`" in items
+    assert stage.select("article em") and not stage.select("article [onclick]")
+    note = project.html("journeys/evil/evaluations/2026-03-01")
+    link = note.select_one("article h2#evil ~ p a")
+    assert link is not None and link.get_text() == "<script>alert('touchpoint')</script>"
+    assert "<script>alert('note body')</script>" in note.select_one("article").get_text()
+    for page in (stage, note):
+        assert live_markup(str(page), whole_page=True) == []

@@ -237,7 +237,8 @@ def note_body(playbook: Playbook, journey: Journey, evaluation: Evaluation,
               here: str, t: Mapping[str, str]) -> Markup:
     """An evaluation note's Markdown, escaped, with a link under each heading that names a
     touchpoint."""
-    lines = escape_text(evaluation.body).split("\n")  # escaping keeps the line count
+    # Plain strings: adding text to Markup would escape the link a second time.
+    lines = str(escape_text(evaluation.body)).split("\n")  # escaping keeps the line count
     stages = {tp.id: stage for stage, tp in journey.touchpoints()}
     for index, touchpoint in playbook.mentions(journey, evaluation).items():
         target = touchpoint_link(journey, stages[touchpoint.id], touchpoint)
