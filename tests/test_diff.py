@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -119,3 +120,27 @@ def test_invalid_working_tree_fails_like_check(repo: Path,
     write_journey(repo / "journeys", "kettle", SMALL.replace("emotion: -1", "emotion: -5"))
     assert main(["diff", "HEAD"]) == 1
     assert "must be a whole number from -2 to 2, got -5" in capsys.readouterr().err
+
+
+def test_the_summary_is_safe_github_markdown(repo: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary is posted to the pull request: rendered as CommonMark with raw HTML on
+    (as GitHub renders it, before its own sanitiser), journey text shows as text and mentions
+    nobody."""
+    from bs4 import BeautifulSoup
+    from markdown_it import MarkdownIt
+
+    hostile = ("@octo-org/everyone <img src=x onerror=alert(1)> \\\\`x` <script>alert(2)</script>`"
+               " [a](javascript:alert(3)) | {: onclick=alert(4) }")
+    write_journey(repo / "journeys", "kettle", SMALL.replace(
+        "title: Buying a kettle online", f"title: {json.dumps(hostile)}").replace(
+        "name: Search result", f"name: {json.dumps(hostile)}"))
+    assert main(["diff", "main"]) == 0
+    summary = capsys.readouterr().out
+    assert "@" not in summary
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(summary)
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find_all(["img", "script"])
+    assert not [a for a in soup.find_all("a") if "javascript" in a.get("href", "")]
+    assert not [e for e in soup.find_all(True) if any(k.startswith("on") for k in e.attrs)]
+    assert "@octo-org/everyone <img src=x onerror=alert(1)>" in soup.get_text()

@@ -340,7 +340,10 @@ def diff_summary(changes: list[JourneyChanges], ref: str, unreadable: list[Probl
                  language: str | None = None) -> str:
     """The Markdown a reviewer reads: what a change does to the journeys."""
     t = labels(language)
-    return _TEMPLATES.get_template("diff.md.j2").render(
+    text = _TEMPLATES.get_template("diff.md.j2").render(
         t=t, label=lambda key: t.get(str(key), str(key)), changes=changes, ref=ref,
         unreadable=unreadable,
     )
+    # GitHub's Markdown turns `@name` into a mention that notifies people or whole teams; a
+    # journey's text must never ping anyone. (The template itself writes no `@`.)
+    return text.replace("@", "&#64;")
