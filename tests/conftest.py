@@ -27,6 +27,12 @@ settings.register_profile("long", max_examples=2000, deadline=None, print_blob=T
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+
+def examples(count: int) -> int:
+    """A property test's number of examples: ``count`` in CI, twenty times more with
+    ``HYPOTHESIS_PROFILE=long``."""
+    return count * 20 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else count
+
 #: Debian's Chromium (or JOURNEYBOOK_CHROMIUM); the browser tests skip without it.
 CHROMIUM = os.environ.get("JOURNEYBOOK_CHROMIUM") or shutil.which("chromium") or ""
 

@@ -23,7 +23,7 @@ import journeybook.plugin
 from journeybook.escape import escape_text
 from journeybook.sanitize import clean
 
-from .conftest import MINIMAL_MKDOCS, Project
+from .conftest import MINIMAL_MKDOCS, Project, examples
 
 #: What a hostile author reaches for: every character Markdown, HTML, attribute lists,
 #: snippets and URLs give meaning to, whole payloads, newlines and blank lines.
@@ -244,7 +244,7 @@ markdown_extensions:
 
 # Each example is a full build; a failure is reported as found (shrinking would rebuild the
 # site hundreds of times).
-@settings(max_examples=12, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings(max_examples=examples(12), phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(texts=st.lists(hostile, min_size=30, max_size=30))
 def test_no_text_in_any_field_becomes_live_markup(
         tmp_path_factory: pytest.TempPathFactory, theme_scripts: set[str],
@@ -277,7 +277,7 @@ def test_no_text_in_any_field_becomes_live_markup(
                     or any(a.lower().startswith("on") for a in e.attrib)], svg.name
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(text=hostile)
 def test_escaped_text_alone_renders_nothing_live(text: str) -> None:
     """Defence in depth: even before the sanitiser, the escaper's Markdown renders (with the
