@@ -309,8 +309,8 @@ def test_hostile_text_reads_exactly_as_written(tmp_path: Path) -> None:
         (FIXTURES / "evil-note.md").read_text("utf-8"), "utf-8")
     project.build()
     stage = project.html("journeys/evil/script-alert-stage-script-stage-onclick-alert-1")
-    assert [h.get_text().rstrip("¶") for h in stage.select("article h2")][0] == \
-        "<script>alert('touchpoint')</script>"
+    headings = [h.get_text().rstrip("¶") for h in stage.select("article h2")]
+    assert headings[0] == "<script>alert('touchpoint')</script>"
     items = [" ".join(li.get_text().split()) for li in stage.select("article li")]
     # `\`` is a literal backtick; the code span starts at the next one.
     assert "Doing: a `x<img src=x onerror=alert('backslash')>" in items

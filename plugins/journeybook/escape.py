@@ -53,7 +53,8 @@ def _literal(text: str) -> str:
 
 def _code_span(content: str) -> str:
     # Line breaks stay (a note's headings are found by line number); in HTML they are spaces.
-    return "<code>" + "\n".join(_literal(line) for line in content.strip(" ").split("\n")) + "</code>"
+    lines = content.strip(" ").split("\n")
+    return "<code>" + "\n".join(_literal(line) for line in lines) + "</code>"
 
 
 def _paragraph(text: str) -> str:
