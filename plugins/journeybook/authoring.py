@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass
 
 import jinja2
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-from .model import Journey
+from .fmt import FormatError, format_yaml
+from .model import RESERVED_STAGE_IDS, Journey
 from .schema import MODELINE
-from .slug import slugify
-from .source import Problem
+from .slug import shorten, shown, slugify, unique
+from .source import DataPath, Problem
 
 DEFAULT_STAGES = {
     "en": ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"],
@@ -58,18 +60,47 @@ _YAML = jinja2.Environment(
     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     keep_trailing_newline=True, autoescape=False,
 )
-_YAML.filters["q"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+
+
+def _quoted(value: str) -> str:
+    # JSON escapes the C0 controls only; YAML refuses other invisible characters (DEL, C1
+    # controls, U+2028 …) written as they are, so those are escaped too. Visible text,
+    # Vietnamese included, stays readable.
+    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF
+                   else f"\\U{ord(c):08x}" for c in json.dumps(str(value), ensure_ascii=False))
+
+
+_YAML.filters["q"] = _quoted
+# A comment runs to the end of its line: text shown in one keeps to one line.
+_YAML.filters["comment"] = lambda value: " ".join(
+    "".join(c if c.isprintable() else " " for c in str(value)).split())
+
+
+def _stage_ids(names: list[str], fallback: str) -> list[str | None]:
+    """The `id:` each stage needs written out, or None where its name's slug will do:
+    ids are unique, never a generated page's name, and never empty."""
+    taken = set(RESERVED_STAGE_IDS)
+    ids: list[str | None] = []
+    for name in names:
+        derived = slugify(name)
+        chosen = unique(derived or fallback, taken)
+        ids.append(None if chosen == derived else chosen)
+    return ids
 
 
 def scaffold(journey_id: str, title: str | None = None, stages: list[str] | None = None,
              language: str = "en") -> str:
     """A new journey.yaml full of commented placeholders that already passes `check`."""
     names = stages or DEFAULT_STAGES.get(language, DEFAULT_STAGES["en"])
-    return _YAML.get_template("scaffold.yaml.j2").render(
+    taken: set[str] = set()
+    return _formatted(_YAML.get_template("scaffold.yaml.j2").render(
         modeline=MODELINE, title=title or journey_id.replace("-", " ").capitalize(),
-        stages=names, placeholder=_PLACEHOLDERS.get(language, _PLACEHOLDERS["en"]),
-        touchpoint_ids=[f"{slugify(name) or 'buoc'}-{n}" for n, name in enumerate(names, 1)],
-    )
+        stages=[{"name": name, "id": id_} for name, id_ in zip(
+            names, _stage_ids(names, "giai-doan"), strict=True)],
+        placeholder=_PLACEHOLDERS.get(language, _PLACEHOLDERS["en"]),
+        touchpoint_ids=[unique(shorten(f"{slugify(name) or 'buoc'}-{n}"), taken)
+                        for n, name in enumerate(names, 1)],
+    ))
 
 
 # --- Mermaid `journey` diagrams ------------------------------------------------------------
@@ -101,16 +132,24 @@ class MermaidError(Exception):
     problems: list[Problem]
 
 
-_TASK = re.compile(r"^(?P<name>[^:]+?)\s*:\s*(?P<score>[^:]*?)\s*(?::\s*(?P<actors>.*))?$")
+_TASK = re.compile(r"(?P<name>[^:]+?)\s*:\s*(?P<score>[^:]*?)\s*(?::\s*(?P<actors>.*))?")
 
 
 def from_mermaid(text: str, file: str) -> dict:
-    """Journey data (as journey.yaml would hold it) from a Mermaid `journey` diagram."""
+    """Journey data (as journey.yaml would hold it) from a Mermaid `journey` diagram.
+
+    Raises :class:`MermaidError` with every problem located in the diagram itself: the
+    journey file does not exist yet, so nothing may point there.
+    """
     problems: list[Problem] = []
     data: dict = {"title": "", "stages": []}
+    # Where each stage and touchpoint came from, to locate whatever is wrong with it.
+    lines: dict[DataPath, tuple[int, int]] = {(): (1, 1)}
     started = False
     stage: dict | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines as an editor counts them: str.splitlines() would also break at U+2028, form feeds …
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         line = raw.strip()
         column = len(raw) - len(raw.lstrip()) + 1
         if not line or line.startswith("%%") or line.startswith("```"):
@@ -122,25 +161,31 @@ def from_mermaid(text: str, file: str) -> dict:
                                         "starts with the line `journey`"))
                 break
             started = True
+            lines[()] = (number, column)
         elif line.startswith("title "):
             data["title"] = restore(line[6:])
         elif line.startswith("section "):
             stage = {"name": restore(line[8:]), "touchpoints": []}
+            lines[("stages", len(data["stages"]))] = (number, column)
             data["stages"].append(stage)
-        elif match := _TASK.match(line):
+        elif match := _TASK.fullmatch(line):
             if stage is None:
                 stage = {"name": "Stage 1", "touchpoints": []}
+                lines[("stages", 0)] = (number, column)
                 data["stages"].append(stage)
             score = match.group("score")
-            if not score.isdigit() or not 1 <= int(score) <= 5:
-                problems.append(Problem(file, number, raw.index(score, raw.index(":")) + 1, "",
+            # Only the ASCII digits: "²".isdigit() is true, yet int("²") fails.
+            if not re.fullmatch(r"[1-5]", score):
+                problems.append(Problem(file, number, column + match.start("score"), "",
                                         f"the score must be a whole number from 1 to 5, got "
-                                        f"`{score}`"))
+                                        f"`{shown(score)}`"))
                 continue
             touchpoint = {"name": restore(match.group("name")), "emotion": int(score) - 3}
             actors = [a.strip() for a in (match.group("actors") or "").split(",") if a.strip()]
             if actors:
                 touchpoint["team"] = restore(actors[0])
+            lines[("stages", len(data["stages"]) - 1, "touchpoints",
+                   len(stage["touchpoints"]))] = (number, column)
             stage["touchpoints"].append(touchpoint)
         else:
             problems.append(Problem(file, number, column, "", "expected `title …`, "
@@ -148,21 +193,46 @@ def from_mermaid(text: str, file: str) -> dict:
     if not started and not problems:
         problems.append(Problem(file, 1, 1, "", "the file is empty; a Mermaid journey starts "
                                 "with the line `journey`"))
+    elif started and not data["stages"]:
+        problems.append(Problem(file, *lines[()], "", "the diagram has no tasks; add a "
+                                "`section …` line and tasks `name: score: actor` under it"))
+    for index, stage_data in enumerate(data["stages"]):
+        if not stage_data["touchpoints"] and not problems:
+            problems.append(Problem(file, *lines[("stages", index)], "", "this section has "
+                                    "no tasks; add tasks `name: score: actor` under it or "
+                                    "remove it"))
     if problems:
         raise MermaidError(problems)
-    # Touchpoint ids must be unique in a journey: the second "Gọi điện" becomes goi-dien-2.
-    taken: set[str] = set()
-    for stage_data in data["stages"]:
-        for index, touchpoint in enumerate(stage_data["touchpoints"]):
-            base = slugify(touchpoint["name"]) or "diem-cham"
-            candidate, number = base, 1
-            while candidate in taken:
-                number += 1
-                candidate = f"{base}-{number}"
-            taken.add(candidate)
-            if candidate != slugify(touchpoint["name"]):
-                stage_data["touchpoints"][index] = {"id": candidate, **touchpoint}
+    _give_ids(data)
+    # Anything else the journey format refuses is reported at the line it came from.
+    try:
+        Journey.model_validate(data, context={"journey_id": "import"})
+    except ValidationError as exc:
+        raise MermaidError([
+            Problem(file, *lines[max((p for p in lines if tuple(e["loc"])[:len(p)] == p),
+                                     key=len)], "", e["msg"])
+            for e in exc.errors(include_url=False)]) from None
     return data
+
+
+def _give_ids(data: dict) -> None:
+    """Write out the ids that names alone would not give: unique in the journey, never a
+    generated page's name, never empty. The second "Gọi điện" becomes goi-dien-2."""
+    stages = data["stages"]
+    for stage, stage_id in zip(stages, _stage_ids([s["name"] for s in stages], "giai-doan"),
+                               strict=True):
+        if stage_id is not None:
+            stage["id"] = stage_id
+    taken: set[str] = set()
+    for stage in stages:
+        for index, touchpoint in enumerate(stage["touchpoints"]):
+            derived = slugify(touchpoint["name"])
+            touchpoint_id = unique(derived or "diem-cham", taken)
+            if touchpoint_id != derived:
+                stage["touchpoints"][index] = {"id": touchpoint_id, **touchpoint}
+    for index, stage in enumerate(stages):
+        if "id" in stage:
+            stages[index] = {"id": stage.pop("id"), **stage}
 
 
 # --- CSV and JSON ------------------------------------------------------------------------
@@ -201,12 +271,19 @@ def to_json(journey: Journey) -> str:
 
 def journey_yaml(data: dict) -> str:
     """Journey data as YAML, keys in the format's order (used by `import`)."""
-    from .fmt import format_yaml
-
     out = io.StringIO()
     yaml = YAML(typ="safe")
     yaml.allow_unicode = True
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False
     yaml.dump({"schema": 1, **data}, out)
-    return format_yaml(out.getvalue())
+    return _formatted(out.getvalue())
+
+
+def _formatted(text: str) -> str:
+    """``text`` in fmt's canonical form, or as it is when fmt cannot keep every value (its
+    round trip loses a NEL, U+0085, in text): a new file is valid either way."""
+    try:
+        return format_yaml(text)
+    except FormatError:
+        return text

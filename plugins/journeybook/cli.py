@@ -19,7 +19,8 @@ from .authoring import (
 )
 from .charts import render_comparison
 from .diff import compare, journeys_at
-from .fmt import format_file, format_yaml, write_atomic
+from .files import write_atomic
+from .fmt import format_file
 from .generate import generate
 from .git import GitError, repository_root
 from .i18n import labels
@@ -27,7 +28,7 @@ from .model import Journey
 from .pages import diff_summary
 from .playbook import Playbook
 from .schema import MODELINE, SCHEMA_PATH, schema_text
-from .slug import is_slug, slugify
+from .slug import shown, slug_problem, slugify
 from .source import (
     EVALUATIONS,
     JOURNEY_FILE,
@@ -136,19 +137,32 @@ def _journey(args: argparse.Namespace) -> Journey | None:
     return found
 
 
-def _new(args: argparse.Namespace) -> int:
-    if not is_slug(args.journey_id):
-        print(f"error: `{args.journey_id}` is not a valid journey id: use lowercase letters, "
-              f"digits and hyphens, like `{slugify(args.journey_id) or 'mua-hang'}`",
+def _bad_journey_id(journey_id: str) -> bool:
+    """Say so when ``journey_id`` cannot name a journey folder."""
+    problem = slug_problem(journey_id)
+    if problem:
+        suggestion = slugify(journey_id) or "mua-hang"
+        print(f"error: `{shown(journey_id)}` is not a valid journey id: {problem}"
+              + ("" if suggestion == journey_id else f"; for example `{suggestion}`"),
               file=sys.stderr)
+    return problem is not None
+
+
+def _new(args: argparse.Namespace) -> int:
+    if _bad_journey_id(args.journey_id):
         return 1
+    for option, value in (("--title", args.title), ("--stages", args.stages)):
+        # Bytes that are not UTF-8 reach Python as lone surrogates, which no file can hold.
+        if value is not None and any("\ud800" <= c <= "\udfff" for c in value):
+            print(f"error: {option} is not valid UTF-8 text; retype it", file=sys.stderr)
+            return 1
     path = Path(args.journeys) / args.journey_id / JOURNEY_FILE
     if path.exists():
         print(f"error: {path} already exists; choose another id or edit that file",
               file=sys.stderr)
         return 1
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages else None
-    text = format_yaml(scaffold(args.journey_id, args.title, stages, args.language))
+    text = scaffold(args.journey_id, args.title, stages, args.language)
     return _create(path, text, args.journey_id, "fill in the placeholders, then run "
                                                 "`journeybook check`")
 
@@ -159,8 +173,12 @@ def _create(path: Path, text: str, journey_id: str, hint: str) -> int:
     if journey is None:
         _report(problems, "text")
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    except OSError as exc:
+        print(f"error: cannot create {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"created {path}: {len(journey.stages)} stages, {journey.touchpoint_count} "
           f"touchpoints; {hint}")
     return 0
@@ -231,15 +249,14 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     source = Path(args.file)
-    path = Path(args.journeys) / args.journey_id / JOURNEY_FILE
-    if not is_slug(args.journey_id):
-        print(f"error: `{args.journey_id}` is not a valid journey id", file=sys.stderr)
+    if _bad_journey_id(args.journey_id):
         return 1
+    path = Path(args.journeys) / args.journey_id / JOURNEY_FILE
     if path.exists():
         print(f"error: {path} already exists; choose another --id", file=sys.stderr)
         return 1
     try:
-        data = from_mermaid(source.read_text("utf-8"), str(source))
+        data = from_mermaid(source.read_text("utf-8-sig"), str(source))
     except (OSError, UnicodeDecodeError) as exc:
         print(f"error: cannot read {source}: {exc}", file=sys.stderr)
         return 1

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .slug import is_slug, slugify
+from .slug import MAX_SLUG_LENGTH, SLUG_REGEX, shown, slug_problem, slugify
 
 SUPPORTED_SCHEMAS = (1,)
 #: Page names generated inside a journey folder; a stage id must not take them.
@@ -44,13 +44,10 @@ def _in_range(low: int, high: int):
 
 
 def _slug(value: str) -> str:
-    if not is_slug(value):
-        raise PydanticCustomError(
-            "bad_slug",
-            "`{value}` is not a valid id: use lowercase letters a-z, digits and single hyphens, "
-            "like `dat-hang`",
-            {"value": value},
-        )
+    problem = slug_problem(value)
+    if problem:
+        raise PydanticCustomError("bad_slug", "`{value}` is not a valid id: {problem}",
+                                  {"value": shown(value), "problem": problem})
     return value
 
 
@@ -70,7 +67,8 @@ def _day(value: Any) -> Any:
 Text = Annotated[str, Field(strict=True)]
 Day = Annotated[datetime.date, BeforeValidator(_day)]
 Slug = Annotated[
-    str, Field(strict=True, json_schema_extra={"pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}),
+    str, Field(strict=True, json_schema_extra={"pattern": f"^{SLUG_REGEX}$",
+                                               "maxLength": MAX_SLUG_LENGTH}),
     AfterValidator(_slug),
 ]
 

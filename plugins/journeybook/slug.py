@@ -2,26 +2,78 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: The longest id. Ids name folders, pages and charts (`stage-<id>-light.svg`), so this keeps
+#: every generated file name far below the usual 255-byte limit of file systems.
+MAX_SLUG_LENGTH = 64
+#: The one slug rule: lowercase ASCII words joined by single hyphens (also for JSON Schema).
+SLUG_REGEX = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_SLUG = re.compile(SLUG_REGEX)
+# A shortened slug ends in "-" and this many hex digits of a hash of the whole slug.
+_HASH_DIGITS = 8
 
 # NFD splits most Vietnamese letters into a base letter plus combining marks, but "đ" is a
 # letter of its own, so it is folded by hand.
 _UNSPLITTABLE = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"})
 
 
-def slugify(text: str) -> str:
-    """Fold diacritics and join words with hyphens: "Đặt hàng" → "dat-hang"."""
+def _fold(text: str) -> str:
+    """Diacritics folded and words joined with hyphens, however long."""
     decomposed = unicodedata.normalize("NFD", text.translate(_UNSPLITTABLE))
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
     ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 
 
+def shorten(slug: str) -> str:
+    """A slug cut to :data:`MAX_SLUG_LENGTH`, at a hyphen when there is one, plus a short hash
+    of the whole slug: long names that start alike still get different ids, and the same name
+    always gets the same id."""
+    if len(slug) <= MAX_SLUG_LENGTH:
+        return slug
+    digest = hashlib.sha256(slug.encode("ascii")).hexdigest()[:_HASH_DIGITS]
+    head = slug[: MAX_SLUG_LENGTH - _HASH_DIGITS - 1]
+    if "-" in head and slug[len(head)] != "-":
+        head = head.rsplit("-", 1)[0]
+    return f"{head.rstrip('-')}-{digest}"
+
+
+def slugify(text: str) -> str:
+    """An id from a name: "Đặt hàng" → "dat-hang"; at most :data:`MAX_SLUG_LENGTH` characters."""
+    return shorten(_fold(text))
+
+
+def unique(slug: str, taken: set[str]) -> str:
+    """``slug``, else ``slug-2``, ``slug-3`` …: the first id not in ``taken``, which it joins."""
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = shorten(f"{slug}-{number}")
+    taken.add(candidate)
+    return candidate
+
+
 def is_slug(text: str) -> bool:
-    return bool(SLUG_PATTERN.match(text))
+    return slug_problem(text) is None
+
+
+def slug_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an id, said so its writer can fix it; None when it can."""
+    if len(text) > MAX_SLUG_LENGTH:
+        return (f"it is {len(text)} characters long; an id has at most {MAX_SLUG_LENGTH} "
+                "characters because it names files and web addresses: shorten it")
+    if not _SLUG.fullmatch(text):
+        return "use lowercase letters a-z, digits and single hyphens, like `dat-hang`"
+    return None
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """An id as written, for a message: invisible characters made visible, long ones cut."""
+    visible = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return visible if len(visible) <= limit else visible[: limit - 1] + "…"
 
 
 def toc_slugify(value: str, separator: str = "-") -> str:
@@ -33,5 +85,7 @@ def toc_slugify(value: str, separator: str = "-") -> str:
         markdown_extensions:
           - toc:
               slugify: !!python/name:journeybook.slug.toc_slugify
+
+    Anchors are not file names, so they are not shortened: links to long headings keep working.
     """
-    return slugify(value).replace("-", separator)
+    return _fold(value).replace("-", separator)

@@ -20,11 +20,18 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    Event,
+    ScalarEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .cache import JourneyCache
 from .model import Evaluation, Journey, id_problems
-from .slug import is_slug, slugify
+from .slug import SLUG_REGEX, is_slug, slug_problem, slugify
 
 JOURNEY_FILE = "journey.yaml"
 
@@ -35,6 +42,9 @@ _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "tim
 # Aliases can multiply a small file into a huge tree ("billion laughs"); no real journey
 # comes near this many values.
 _MAX_VALUES = 200_000
+#: How deep lists and mappings may nest. A journey needs 7 (stages → touchpoints →
+#: improvements → fields); parsers recurse once per level and crash a few thousand down.
+MAX_NESTING = 50
 
 DataPath = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -111,7 +121,6 @@ class _Reader:
         self.problems: list[Problem] = []
         #: Paths whose value could not be read; validation errors below them are noise.
         self.broken: list[DataPath] = []
-        self.count = 0
 
     def mark(self, node: Node) -> tuple[int, int]:
         return _mark(node, self.line_offset)
@@ -121,9 +130,6 @@ class _Reader:
         self.broken.append(path)
 
     def read(self, node: Node, path: DataPath = ()) -> Any:
-        self.count += 1
-        if self.count > _MAX_VALUES:
-            raise _TooBig
         self.positions.values.setdefault(path, self.mark(node))
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
@@ -166,10 +172,6 @@ class _Reader:
                      f"YAML tag `{node.tag}` is not allowed: a journey holds only text, numbers, "
                      "true/false, dates, lists and mappings; remove the tag")
         return None
-
-
-class _TooBig(Exception):
-    pass
 
 
 @dataclass
@@ -277,10 +279,76 @@ def read_yaml(path: Path, file: str) -> YamlDocument:
     return parse_yaml(text, file)
 
 
+def shape_problem(text: str, file: str, first_line: int = 1) -> Problem | None:
+    """Where YAML text nests lists and mappings deeper than :data:`MAX_NESTING` or holds more
+    than ``_MAX_VALUES`` values, counting what aliases bring in; None when it does neither
+    (or when it is not valid YAML, which the parser then reports).
+
+    Composing a node tree and reading it recurse once per level: 500 levels raise
+    RecursionError and 50,000 crash the C composer; a few aliases of aliases expand to
+    billions of values. Parsing events neither recurses nor expands, so this walks them first
+    (about a fifth of the time of a full parse, and only on a cache miss) and stops at the
+    first level too deep or value too many.
+    """
+    offset = first_line - 1
+    # Per open list or mapping: its anchor, the height of its tallest child so far, and how
+    # many values came before it.
+    open_nodes: list[list[Any]] = []
+    heights: dict[str, int] = {}  # anchor → levels of the node it names (0 for a scalar)
+    sizes: dict[str, int] = {}  # anchor → values in the node it names, aliases expanded
+    values = 0
+
+    def at(event: Event, message: str) -> Problem:
+        mark = event.start_mark
+        return Problem(file, mark.line + 1 + offset, mark.column + 1, "", message)
+
+    def child(height: int) -> None:
+        if open_nodes:
+            open_nodes[-1][1] = max(open_nodes[-1][1], height)
+
+    deeper = (f"lists and mappings nest more than {MAX_NESTING} levels deep here (a journey "
+              "needs 7); remove the extra levels of `[`, `{` or indentation")
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, CollectionStartEvent):
+                if len(open_nodes) == MAX_NESTING:
+                    return at(event, deeper)
+                open_nodes.append([event.anchor, 0, values])
+                values += 1
+            elif isinstance(event, CollectionEndEvent):
+                anchor, tallest, before = open_nodes.pop()
+                if anchor is not None:
+                    heights[anchor], sizes[anchor] = tallest + 1, values - before
+                child(tallest + 1)
+            elif isinstance(event, AliasEvent):
+                if any(node[0] == event.anchor for node in open_nodes):
+                    return at(event, f"alias `*{event.anchor}` is inside the very list or "
+                                     "mapping it names, which never ends; remove the alias")
+                height = heights.get(event.anchor, 0)
+                if len(open_nodes) + height > MAX_NESTING:
+                    return at(event, f"with the {height} levels alias `*{event.anchor}` "
+                                     f"brings in, {deeper}")
+                values += sizes.get(event.anchor, 1)
+                child(height)
+            elif isinstance(event, ScalarEvent):
+                values += 1
+                if event.anchor is not None:
+                    heights[event.anchor], sizes[event.anchor] = 0, 1
+            if values > _MAX_VALUES:
+                return at(event, f"the file expands to more than {_MAX_VALUES} values here "
+                                 "(through aliases?); split it or remove the aliases")
+    except YAMLError:
+        return None
+    return None
+
+
 def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
     """Parse YAML text that starts on line ``first_line`` of ``file``."""
-    yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is there: ~9x faster
     offset = first_line - 1
+    too_big = shape_problem(text, file, first_line)
+    if too_big is not None:
+        return YamlDocument(None, _Positions(), [too_big], [()])
+    yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is there: ~9x faster
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
@@ -296,11 +364,7 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
         return _fail(file, first_line, 1, "there is nothing here; add the required keys")
 
     reader = _Reader(yaml, file, offset)
-    try:
-        data = reader.read(node)
-    except _TooBig:
-        return _fail(file, first_line, 1, f"the file expands to more than {_MAX_VALUES} values "
-                                          "(through aliases?); split it or remove the aliases")
+    data = reader.read(node)
     return YamlDocument(data, reader.positions, reader.problems, reader.broken)
 
 
@@ -459,7 +523,7 @@ def _journey_from(document: YamlDocument, file: str,
     return (None if problems else journey), problems
 
 
-_EVALUATION_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9]+(?:-[a-z0-9]+)*))?\.md$")
+_EVALUATION_NAME = re.compile(rf"(\d{{4}}-\d{{2}}-\d{{2}})(?:-({SLUG_REGEX}))?\.md")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.S | re.M)
 
 
@@ -468,11 +532,14 @@ def load_evaluation(path: Path, file: str, journey: Journey,
     """Load one evaluation note, checking its scores against the journey's touchpoints.
 
     With ``root`` (the project folder), a note that links outside it is not read."""
-    name = _EVALUATION_NAME.match(path.name)
+    name = _EVALUATION_NAME.fullmatch(path.name)
     if not name:
         return None, [Problem(file, 1, 1, "", "an evaluation note is named after its date, "
                                               "like `2026-03-15.md` or "
                                               "`2026-03-15-khao-sat-quy-1.md`; rename it")]
+    if name.group(2) and not is_slug(name.group(2)):
+        return None, [Problem(file, 1, 1, "", f"the part of the name after the date "
+                                              f"{slug_problem(name.group(2))}")]
     text, problems = read_text(path, file, root)
     if text is None:
         return None, problems
