@@ -113,7 +113,7 @@ def test_fmt_check_and_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert main(["fmt", "--check"]) == 1
     out, err = capsys.readouterr()
     assert "would reformat journeys/messy/journey.yaml" in out and "tidy" not in out
-    assert "error: journeys/broken/journey.yaml: not valid YAML" in err
+    assert "error: journeys/broken/journey.yaml:3:1: not valid YAML" in err
     assert messy.read_text("utf-8") == COMMENTED  # --check writes nothing
     assert main(["fmt"]) == 1  # the broken file is still an error
     assert messy.read_text("utf-8") == format_yaml(COMMENTED)

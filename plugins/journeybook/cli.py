@@ -213,9 +213,9 @@ def _fmt(args: argparse.Namespace) -> int:
     failed, changed = len(outside), 0
     for file in files:
         outcome = format_file(file, check=args.check)
-        if outcome.error:
+        if outcome.problem:
             failed += 1
-            print(f"error: {file}: {outcome.error}", file=sys.stderr)
+            print(f"error: {outcome.problem}", file=sys.stderr)
         elif outcome.changed:
             changed += 1
             print(f"{'would reformat' if args.check else 'reformatted'} {file}")
