@@ -157,3 +157,9 @@ def test_templates_escape_user_text_everywhere(tmp_path: Path) -> None:
         assert "](javascript" not in page.content.lower(), path
         assert "{: onclick" not in page.content, path
 
+
+
+def test_labels_named_like_mapping_methods_are_labels(small: Playbook) -> None:
+    # `t.items` in a template would be the mapping's method, printed with its address.
+    content = build_site(small, "en").pages["checklists/index.md"].content
+    assert f"| {EN['items']} |" in content and "built-in method" not in content
