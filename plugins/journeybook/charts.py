@@ -16,9 +16,12 @@ import json
 import multiprocessing
 import re
 import textwrap
-from collections.abc import Mapping
+import unicodedata
+import warnings
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -154,8 +157,50 @@ def _matplotlib():
         "font.size": 10,
         "axes.unicode_minus": True,
         "path.simplify": False,
+        # Chart text is always literal: "Pay $20, get $5 back" is not math between `$`s.
+        "text.parse_math": False,
     })
     return pyplot
+
+
+#: Characters XML 1.0 cannot hold, besides control characters.
+_NOT_XML = frozenset("\ufffe\uffff")
+
+
+def _plain(text: str) -> str:
+    """Text as one line that matplotlib and XML can hold: runs of whitespace (newlines, tabs,
+    U+2028 …) become one space, and control characters (XML 1.0 forbids most, no font draws
+    any) and the two non-characters XML forbids go."""
+    text = " ".join(text.split())
+    if text.isprintable():
+        return text  # nearly all text: nothing to remove
+    return "".join(char for char in text
+                   if unicodedata.category(char) != "Cc" and char not in _NOT_XML)
+
+
+def _drawable(spec: ChartSpec) -> ChartSpec:
+    """The spec with every text it draws made :func:`_plain`: the one door for chart text."""
+    return replace(
+        spec,
+        points=tuple(replace(p, name=_plain(p.name), stage=_plain(p.stage))
+                     for p in spec.points),
+        levels=tuple(_plain(level) for level in spec.levels),
+        legend=tuple(_plain(label) for label in spec.legend),
+        rounds=tuple(replace(r, date=_plain(r.date)) for r in spec.rounds),
+    )
+
+
+@contextmanager
+def _any_script() -> Iterator[None]:
+    """Draw text in any script without a warning about glyphs DejaVu Sans lacks.
+
+    The SVG keeps text as text, so the reader's browser draws every character with its own
+    fonts (emoji, CJK, …); matplotlib's font only estimates widths, where a missing glyph
+    counts as a box of about the same width.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+        yield
 
 
 def _wrap(text: str, width: int, lines: int) -> str:
@@ -235,7 +280,8 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
             axes.axvspan(first - 0.5, last + 0.5, color=colours["band"], zorder=0, lw=0)
         chars = max(int((last - first + 1) * slot * 72 / 6.2), 6)
         axes.text((first + last) / 2, 2.7, _wrap(name, chars, 2), ha="center", va="bottom",
-                  fontsize=9.5, fontweight="bold", color=colours["muted"], linespacing=1.1)
+                  fontsize=9.5, fontweight="bold", color=colours["muted"], linespacing=1.1,
+                  gid=f"stage-{number}")
 
     # Levels: grid lines, a stronger zero line, and their names on the left.
     for level, name in zip((-2, -1, 0, 1, 2), spec.levels, strict=True):
@@ -245,14 +291,15 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
         axes.text(-0.5 - 0.1 / slot, level, f"{sign}  {name}", ha="right", va="center",
                   fontsize=9.5, color=colours["text"])
 
-    # Touchpoint names under the plot.
-    for x, name in zip(xs, names, strict=True):
+    # Touchpoint names under the plot, each named by the touchpoint's id like its marker.
+    for x, name, point in zip(xs, names, points, strict=True):
         if rotate:
             axes.text(x, -2.75, name, rotation=55, ha="right", va="top",
-                      rotation_mode="anchor", fontsize=label_size, color=colours["text"])
+                      rotation_mode="anchor", fontsize=label_size, color=colours["text"],
+                      gid=f"name-{point.id}")
         else:
             axes.text(x, -2.75, name, ha="center", va="top", fontsize=label_size,
-                      linespacing=1.05, color=colours["text"])
+                      linespacing=1.05, color=colours["text"], gid=f"name-{point.id}")
 
     axes.plot(xs, [p.emotion for p in points], color=colours["as_is"], lw=2.2, zorder=3,
               solid_capstyle="round")
@@ -359,28 +406,33 @@ def _trend(spec: ChartSpec, colours: Mapping[str, str]):
     figure = pyplot.figure(figsize=(width, height))
     figure.patch.set_alpha(0)
     cells_w = cell_w * n
-    grid = figure.add_axes((left / width, (foot + metrics_h + gap) / height, cells_w / width,
-                            grid_h / height))
-    grid.set_axis_off()
-    grid.set_xlim(0, n)
-    grid.set_ylim(len(rows), 0)
+    # Dates head the columns, placed in inches rather than on the grid: when no round
+    # scored any touchpoint there is no grid (an axes of no height cannot be scaled).
+    top = foot + metrics_h + gap + grid_h
     for column, this in enumerate(rounds):
-        grid.text(column + 0.5, -0.25, this.date, ha="center", va="bottom", fontsize=9,
-                  fontweight="bold", color=colours["muted"])
-    for row, (index, point) in enumerate(rows):
-        grid.text(-0.12, row + 0.5, _abbreviate(point.name, 42), ha="right", va="center",
-                  fontsize=8.5, color=colours["text"])
-        for column, this in enumerate(rounds):
-            value = this.scores[index]
-            if value is None:
-                grid.text(column + 0.5, row + 0.5, "·", ha="center", va="center",
-                          color=colours["muted"], fontsize=9)
-                continue
-            grid.add_patch(pyplot.Rectangle((column + 0.04, row + 0.06), 0.92, 0.88, lw=0,
-                                            color=colours[f"score_{value}"]))
-            sign = f"{value:+d}".replace("+0", "0").replace("-", "\u2212")
-            grid.text(column + 0.5, row + 0.5, sign, ha="center", va="center", fontsize=9,
-                      color=colours["text"], gid=f"score-{point.id}-{column}")
+        figure.text((left + cell_w * (column + 0.5)) / width, (top + 0.25 * cell_h) / height,
+                    this.date, ha="center", va="bottom", fontsize=9, fontweight="bold",
+                    color=colours["muted"])
+    if rows:
+        grid = figure.add_axes((left / width, (foot + metrics_h + gap) / height,
+                                cells_w / width, grid_h / height))
+        grid.set_axis_off()
+        grid.set_xlim(0, n)
+        grid.set_ylim(len(rows), 0)
+        for row, (index, point) in enumerate(rows):
+            grid.text(-0.12, row + 0.5, _abbreviate(point.name, 42), ha="right", va="center",
+                      fontsize=8.5, color=colours["text"], gid=f"name-{point.id}")
+            for column, this in enumerate(rounds):
+                value = this.scores[index]
+                if value is None:
+                    grid.text(column + 0.5, row + 0.5, "·", ha="center", va="center",
+                              color=colours["muted"], fontsize=9)
+                    continue
+                grid.add_patch(pyplot.Rectangle((column + 0.04, row + 0.06), 0.92, 0.88, lw=0,
+                                                color=colours[f"score_{value}"]))
+                sign = f"{value:+d}".replace("+0", "0").replace("-", "\u2212")
+                grid.text(column + 0.5, row + 0.5, sign, ha="center", va="center", fontsize=9,
+                          color=colours["text"], gid=f"score-{point.id}-{column}")
     if metrics:
         chart = figure.add_axes((left / width, foot / height, cells_w / width,
                                  metrics_h / height))
@@ -448,7 +500,8 @@ def _svg(figure: Any) -> str:
 
 def render(spec: ChartSpec) -> dict[str, bytes]:
     """The chart as ``{"light": svg, "dark": svg}``."""
-    light = _svg(_DRAW[spec.kind](spec, PALETTES["light"]))
+    with _any_script():
+        light = _svg(_DRAW[spec.kind](_drawable(spec), PALETTES["light"]))
     return {"light": light.encode("utf-8"), "dark": _recolour(light, "dark").encode("utf-8")}
 
 
@@ -523,6 +576,12 @@ def render_comparison(items: list[tuple[str, list[tuple[str, int | None, int | N
     ``items`` holds ``(title, [(touchpoint name, emotion before, emotion after)])``; a
     touchpoint missing on one side leaves a gap in that curve.
     """
+    with _any_script():
+        return _svg(_comparison(items, legend)).encode("utf-8")
+
+
+def _comparison(items: list[tuple[str, list[tuple[str, int | None, int | None]]]],
+                legend: tuple[str, str]) -> Any:
     pyplot = _matplotlib()
     colours = PALETTES["light"]
     panels = max(len(items), 1)
@@ -539,20 +598,26 @@ def render_comparison(items: list[tuple[str, list[tuple[str, int | None, int | N
         axes.axhline(0, color=colours["zero"], lw=1.0, zorder=0)
         before = [nan if b is None else b for _, b, _ in points]
         after = [nan if a is None else a for _, _, a in points]
-        axes.plot(xs, before, color=colours["muted"], ls=(0, (4, 3)), lw=1.6, marker="o",
-                  markersize=6, markerfacecolor="none", label=legend[0], gid=f"before-{number}")
-        axes.plot(xs, after, color=colours["as_is"], lw=2.2, marker="o", markersize=6,
-                  label=legend[1], gid=f"after-{number}")
-        axes.set_title(title, loc="left", fontsize=10, fontweight="bold",
-                       color=colours["text"])
+        # Legend entries are given with their lines, not as `label=`: matplotlib leaves out
+        # a label starting with "_" (its "_nolegend_" convention) when it collects labels.
+        lines = [
+            *axes.plot(xs, before, color=colours["muted"], ls=(0, (4, 3)), lw=1.6, marker="o",
+                       markersize=6, markerfacecolor="none", gid=f"before-{number}"),
+            *axes.plot(xs, after, color=colours["as_is"], lw=2.2, marker="o", markersize=6,
+                       gid=f"after-{number}"),
+        ]
+        # One line that fits the panel; the legend labels too, or tight_layout gives up.
+        axes.set_title(_abbreviate(_plain(title), int((width - 0.8) * 72 / 6.5)), loc="left",
+                       fontsize=10, fontweight="bold", color=colours["text"])
         axes.set_ylim(-2.5, 2.5)
         axes.set_yticks([-2, -1, 0, 1, 2])
         axes.set_xticks(xs)
-        axes.set_xticklabels([_abbreviate(name, 24) for name, _, _ in points], rotation=40,
-                             ha="right", rotation_mode="anchor", fontsize=8)
+        axes.set_xticklabels([_abbreviate(_plain(name), 24) for name, _, _ in points],
+                             rotation=40, ha="right", rotation_mode="anchor", fontsize=8)
         axes.tick_params(colors=colours["text"], length=0)
         for side in axes.spines.values():
             side.set_visible(False)
-        axes.legend(loc="upper right", fontsize=8, frameon=False)
+        axes.legend(lines, [_abbreviate(_plain(label), 40) for label in legend],
+                    loc="upper right", fontsize=8, frameon=False)
     figure.tight_layout()
-    return _svg(figure).encode("utf-8")
+    return figure

@@ -23,7 +23,7 @@ from .charts import ChartSpec, Kind, Point, Round
 from .escape import alt, cell, escape_text, indented, inline, quoted, score
 from .i18n import labels
 from .model import Evaluation, Journey, Stage, Touchpoint
-from .playbook import Action, Playbook, Team
+from .playbook import Action, Playbook, Team, note_lines
 from .source import EVALUATIONS, Problem
 
 if TYPE_CHECKING:
@@ -237,8 +237,9 @@ def note_body(playbook: Playbook, journey: Journey, evaluation: Evaluation,
               here: str, t: Mapping[str, str]) -> Markup:
     """An evaluation note's Markdown, escaped, with a link under each heading that names a
     touchpoint."""
-    # Plain strings: adding text to Markup would escape the link a second time.
-    lines = str(escape_text(evaluation.body)).split("\n")  # escaping keeps the line count
+    # The lines `mentions` counts (escaping keeps the line count). Plain strings: adding
+    # text to Markup would escape the link a second time.
+    lines = str(escape_text("\n".join(note_lines(evaluation.body)))).split("\n")
     stages = {tp.id: stage for stage, tp in journey.touchpoints()}
     for index, touchpoint in playbook.mentions(journey, evaluation).items():
         target = touchpoint_link(journey, stages[touchpoint.id], touchpoint)

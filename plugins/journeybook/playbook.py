@@ -83,15 +83,24 @@ class Action:
         return self.improvement.owner or self.touchpoint.team
 
 
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# The heading's text is cut from the rest of the line with str methods: a pattern that also
+# strips the closing `#`s and blanks backtracks over long runs of them (cubic in the line).
+_HEADING = re.compile(r" {0,3}#{1,6}[ \t]+(.*)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def note_lines(markdown: str) -> list[str]:
+    """The lines of a note as Python-Markdown reads them: ``\r\n`` and ``\r`` end a line
+    too, and nothing else does (``str.splitlines`` would also split at U+2028)."""
+    return markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def headings(markdown: str) -> list[tuple[int, str]]:
-    """ATX headings of a Markdown text as ``(line index, text)``, skipping fenced code."""
+    """ATX headings of a Markdown text as ``(line index, text)``, skipping fenced code; line
+    indexes count :func:`note_lines`."""
     found: list[tuple[int, str]] = []
     fence: str | None = None
-    for index, line in enumerate(markdown.splitlines()):
+    for index, line in enumerate(note_lines(markdown)):
         marker = _FENCE.match(line)
         if marker:
             if fence is None:
@@ -100,8 +109,21 @@ def headings(markdown: str) -> list[tuple[int, str]]:
                 fence = None
             continue
         if fence is None and (heading := _HEADING.match(line)):
-            found.append((index, heading.group(1)))
+            # Python-Markdown drops trailing `#`s, with or without a blank before them.
+            text = heading.group(1).rstrip(" \t").rstrip("#").rstrip(" \t")
+            if text:
+                found.append((index, text))
     return found
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the headings of one note say about its journey's touchpoints."""
+
+    #: Headings that name a touchpoint, by line index.
+    mentions: dict[int, Touchpoint]
+    #: Ids of the touchpoints named.
+    named: frozenset[str]
 
 
 @dataclass
@@ -112,6 +134,10 @@ class Playbook:
     journeys_dir: Path | None = None
     #: Evaluation rounds of each journey, by journey id, oldest first.
     evaluations: dict[str, list[Evaluation]] = field(default_factory=dict)
+    #: Each note's headings, read once however many touchpoints ask about the note, by
+    #: journey id and note slug (the note's file name, unique in its journey).
+    _readings: dict[tuple[str, str], _Reading] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, journeys_dir: Path, base_dir: Path | None = None,
@@ -134,24 +160,32 @@ class Playbook:
         return scores[-1] if scores else None
 
     def mentions(self, journey: Journey, evaluation: Evaluation) -> dict[int, Touchpoint]:
-        """Headings of a note that name a touchpoint (by id or name), by line index."""
+        """Headings of a note that name a touchpoint (by id or name), by line index (of
+        :func:`note_lines`). The note is read once: every call returns the same dict."""
+        return self._reading(journey, evaluation).mentions
+
+    def notes_about(self, journey: Journey, touchpoint: Touchpoint) -> list[Evaluation]:
+        """Evaluation rounds that scored a touchpoint or wrote about it, newest first."""
+        return [e for e in reversed(self.evaluations_of(journey))
+                if touchpoint.id in e.scores or touchpoint.id in self._reading(journey, e).named]
+
+    def _reading(self, journey: Journey, evaluation: Evaluation) -> _Reading:
+        key = (journey.id, evaluation.slug)
+        reading = self._readings.get(key)
+        if reading is not None:
+            return reading
         by_text: dict[str, Touchpoint] = {}
         for _, touchpoint in journey.touchpoints():
             by_text.setdefault(touchpoint.id, touchpoint)
             by_text.setdefault(" ".join(touchpoint.name.split()).casefold(), touchpoint)
         found: dict[int, Touchpoint] = {}
         for index, text in headings(evaluation.body):
-            key = " ".join(text.split())
-            touchpoint = by_text.get(key) or by_text.get(key.casefold())
+            wanted = " ".join(text.split())
+            touchpoint = by_text.get(wanted) or by_text.get(wanted.casefold())
             if touchpoint is not None:
                 found[index] = touchpoint
-        return found
-
-    def notes_about(self, journey: Journey, touchpoint: Touchpoint) -> list[Evaluation]:
-        """Evaluation rounds that scored a touchpoint or wrote about it, newest first."""
-        return [e for e in reversed(self.evaluations_of(journey))
-                if touchpoint.id in e.scores
-                or any(t.id == touchpoint.id for t in self.mentions(journey, e).values())]
+        reading = self._readings[key] = _Reading(found, frozenset(t.id for t in found.values()))
+        return reading
 
     def is_assumption(self, journey: Journey, touchpoint: Touchpoint) -> bool:
         """True when neither research (`evidence`) nor any evaluation backs its emotion."""
