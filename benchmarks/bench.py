@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from journeybook.cache import ChartCache  # noqa: E402
+from journeybook.cache import Cache  # noqa: E402
 from journeybook.charts import render_all  # noqa: E402
 from journeybook.pages import NavItem, build_site  # noqa: E402
 from journeybook.playbook import Playbook  # noqa: E402
@@ -127,7 +127,7 @@ def make_static_copy(project: Path, static: Path) -> None:
     playbook = Playbook.load(project / "journeys", project)
     site = build_site(playbook, "vi")
     # The plugin's warm cache: the static copy gets exactly the pictures the plugin served.
-    charts, _ = render_all(site.charts, ChartCache(project / ".cache" / "journeybook" / "charts"),
+    charts, _ = render_all(site.charts, Cache(project / ".cache" / "journeybook").charts,
                            os.cpu_count() or 1)
     shutil.copytree(project / "docs", static / "docs")
     for path, page in site.pages.items():
@@ -135,12 +135,9 @@ def make_static_copy(project: Path, static: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, "utf-8")
     for path, svg in charts.items():
-        (static / "docs" / path).parent.mkdir(parents=True, exist_ok=True)
         target = static / "docs" / path
-        if isinstance(svg, Path):
-            shutil.copyfile(svg, target)
-        else:
-            target.write_bytes(svg)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(svg)
 
     def nav(item: NavItem, depth: int) -> list[str]:
         pad = "  " * depth

@@ -162,16 +162,14 @@ def test_cache_serves_unchanged_charts(tmp_path: Path) -> None:
     files, stats = render_all(charts, cache)
     assert (stats.rendered, stats.cached) == (2, 0)
     assert set(files) == {"a-light.svg", "a-dark.svg", "b-light.svg", "b-dark.svg"}
-    drawn = {name: path.read_bytes() for name, path in files.items()}
-    assert drawn["a-light.svg"] == render(charts["a"])["light"]
+    assert files["a-light.svg"] == render(charts["a"])["light"]
     again, stats = render_all(charts, cache)
     assert (stats.rendered, stats.cached) == (0, 2) and again == files
-    assert {name: path.read_bytes() for name, path in again.items()} == drawn
     changed = {"a": charts["a"], "b": spec([("B", -1, None)])}
     _, stats = render_all(changed, cache)
     assert (stats.rendered, stats.cached) == (1, 1)
-    # The old picture of "b" is gone: the cache holds what the last build used.
-    assert len(list((tmp_path / "cache").glob("*.svg"))) == 4
+    # The old picture of "b" stays until no build has used it for a while (tests/test_cache.py).
+    assert len(list((tmp_path / "cache").glob("*.svg"))) == 6
 
 
 def test_parallel_drawing_matches_serial(tmp_path: Path) -> None:
@@ -211,7 +209,6 @@ def test_build_uses_the_cache_and_redraws_only_a_changed_journey(
     # The toaster's curve, sparkline and the changed stage; its other stage and the kettle's
     # four charts come from the cache.
     assert _chart_log(caplog) == (3, 5)
-    assert (p.root / ".cache" / "journeybook" / "charts" / "manifest.json").is_file()
 
 
 def test_two_builds_are_byte_identical(project, tmp_path: Path) -> None:

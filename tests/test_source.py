@@ -320,7 +320,7 @@ def test_journey_cache_skips_parsing_unchanged_files(tmp_path: Path,
         raise AssertionError("an unchanged journey was parsed again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(source, "read_yaml", no_parsing)
+        patch.setattr(source, "parse_yaml", no_parsing)
         [cached] = load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
     assert cached == fresh and cached.id == "kettle"
     # An edit is seen at once, and a broken edit is reported even though a copy is cached.
@@ -330,4 +330,5 @@ def test_journey_cache_skips_parsing_unchanged_files(tmp_path: Path,
     (folder / "journey.yaml").write_text(SMALL.replace("emotion: -1", "emotion: -3"), "utf-8")
     with pytest.raises(JourneybookError, match="must be a whole number from -2 to 2"):
         load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    # The original and the valid edit; entries are pruned only once unused for days.
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 2

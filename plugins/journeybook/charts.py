@@ -527,31 +527,34 @@ class RenderStats:
 
 def render_all(
     specs: Mapping[str, ChartSpec], cache: ChartCache | None, max_workers: int = 1
-) -> tuple[dict[str, bytes | Path], RenderStats]:
-    """Every chart as ``{"<path>-light.svg": …, "<path>-dark.svg": …}``.
+) -> tuple[dict[str, bytes], RenderStats]:
+    """Every chart as ``{"<path>-light.svg": svg, "<path>-dark.svg": svg}``.
 
-    With a cache, each value is the cached file (so a warm build neither reads nor holds the
-    pictures: MkDocs copies them); without one, the SVG bytes. Charts not in the cache are
-    drawn, in parallel worker processes when there are enough of them to pay for starting
-    the workers.
+    Charts the cache holds intact are read from it; the others are drawn, in parallel worker
+    processes when there are enough of them to pay for starting the workers, and put in the
+    cache. The pictures themselves are returned, never the cache's files: another build
+    sharing the cache may rewrite or prune a file before MkDocs would copy it.
     """
     keys = {path: spec.key() for path, spec in specs.items()}
+    pictures: dict[str, dict[str, bytes]] = {}
     missing: dict[str, ChartSpec] = {}
     for path, key in keys.items():
-        if key not in missing and not (cache and cache.has(key)):
+        if key in pictures or key in missing:
+            continue
+        cached = cache.get(key) if cache else None
+        if cached is None:
             missing[key] = specs[path]
+        else:
+            pictures[key] = cached
     drawn = dict(zip(missing, _draw_many(list(missing.values()), max_workers), strict=True))
-    stats = RenderStats(rendered=len(missing), cached=len(set(keys.values())) - len(missing))
     if cache:
         for key, svgs in drawn.items():
             cache.put(key, svgs)
-        cache.keep(set(keys.values()))
-    files: dict[str, bytes | Path] = {}
-    for path, key in keys.items():
-        for variant in VARIANTS:
-            files[f"{path}-{variant}.svg"] = (
-                cache.path(key, variant) if cache else drawn[key][variant]
-            )
+        cache.prune()
+    stats = RenderStats(rendered=len(drawn), cached=len(pictures))
+    pictures.update(drawn)
+    files = {f"{path}-{variant}.svg": pictures[key][variant]
+             for path, key in keys.items() for variant in VARIANTS}
     return files, stats
 
 

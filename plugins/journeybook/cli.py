@@ -280,7 +280,8 @@ def _generate(args: argparse.Namespace) -> int:
             _report(exc.problems, _output_format(args))
             return 1
     written = generate(playbook, Path(args.out), args.language, args.cache_dir,
-                       glossary=glossary)
+                       glossary=glossary,
+                       warn=lambda message: print(f"warning: {message}", file=sys.stderr))
     print(f"wrote {written} files to {args.out}")
     return 0
 

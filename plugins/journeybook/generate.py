@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 import os
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from .cache import ChartCache
+from .cache import Cache
 from .charts import render_all
 from .pages import NavItem, build_site
 from .playbook import Playbook
@@ -36,15 +36,20 @@ def _walk(items: list[NavItem] | tuple[NavItem, ...]) -> list[NavItem]:
 
 def generate(playbook: Playbook, out: Path, language: str | None = None,
              cache_dir: str | Path | None = None, today: datetime.date | None = None,
-             glossary: list[tuple[str, str]] | None = None) -> int:
+             glossary: list[tuple[str, str]] | None = None,
+             warn: Callable[[str], None] | None = None) -> int:
     """Write every generated page and chart under ``out``; returns how many files.
 
     ``nav.yml`` holds the navigation the plugin would add, ready to paste under `nav:`, and
-    the `not_in_nav` patterns of the pages that only links reach.
+    the `not_in_nav` patterns of the pages that only links reach. A cache folder that cannot
+    be used is told to ``warn`` (once) and the charts are drawn without it.
     """
     site = build_site(playbook, language, today, glossary)
-    cache = ChartCache(Path(cache_dir) / "charts") if cache_dir else None
-    charts, _ = render_all(site.charts, cache, os.cpu_count() or 1)
+    cache = Cache(Path(cache_dir)) if cache_dir else None
+    charts, _ = render_all(site.charts, cache.charts if cache else None, os.cpu_count() or 1)
+    warning = cache.warning(str(cache_dir)) if cache else None
+    if warning and warn:
+        warn(warning)
     count = 0
     for path, page in site.pages.items():
         target = out / path
@@ -59,10 +64,7 @@ def generate(playbook: Playbook, out: Path, language: str | None = None,
     for path, svg in charts.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(svg, Path):
-            shutil.copyfile(svg, target)
-        else:
-            target.write_bytes(svg)
+        target.write_bytes(svg)
         count += 1
     yaml = YAML(typ="safe")
     yaml.allow_unicode = True

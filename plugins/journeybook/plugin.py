@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .cache import ChartCache, JourneyCache
+from .cache import Cache
 from .charts import render_all
 from .pages import ASSETS, NavItem, Site, build_site
 from .playbook import Playbook
@@ -105,10 +105,9 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
-        cache_dir = (self.root / self.config.cache_dir).resolve()
+        cache = Cache((self.root / self.config.cache_dir).resolve())
         try:
-            playbook = Playbook.load(self.journeys_dir, self.root,
-                                     JourneyCache(cache_dir / "journeys"))
+            playbook = Playbook.load(self.journeys_dir, self.root, cache.journeys)
         except JourneybookError as exc:
             raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
         language = self.config.language or config.theme.get("language")
@@ -141,14 +140,13 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
             files.append(file)
         for path, data in self.site.assets.items():
             files.append(File.generated(config, path, content=data))
-        cache = ChartCache(cache_dir / "charts")
         workers = self.config.max_workers or os.cpu_count() or 1
-        charts, stats = render_all(self.site.charts, cache, workers)
+        charts, stats = render_all(self.site.charts, cache.charts, workers)
         for path, svg in charts.items():
-            if isinstance(svg, Path):
-                files.append(File.generated(config, path, abs_src_path=str(svg)))
-            else:
-                files.append(File.generated(config, path, content=svg))
+            files.append(File.generated(config, path, content=svg))
+        warning = cache.warning(self.config.cache_dir)
+        if warning:
+            log.warning("%s", warning)
         log.info("Generated %d pages from %d journeys; charts: %d drawn, %d from cache",
                  len(self.site.pages), len(playbook.journeys), stats.rendered, stats.cached)
         return files

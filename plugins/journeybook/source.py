@@ -239,6 +239,12 @@ def read_text(path: Path, file: str,
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
+    return decode_text(raw, file)
+
+
+def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """The bytes of a user's text file as text, or the problem that keeps them from being
+    text (reported as :func:`read_text` does)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -271,6 +277,11 @@ def read_yaml(path: Path, file: str) -> YamlDocument:
     text, problems = read_text(path, file)
     if text is None:
         return YamlDocument(None, _Positions(), problems, [()])
+    return _file_yaml(text, file)
+
+
+def _file_yaml(text: str, file: str) -> YamlDocument:
+    """The whole text of a YAML file, parsed; an empty file is a problem."""
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
@@ -618,21 +629,24 @@ _LOADER_VERSION = hashlib.sha256(
 
 def _load_cached(path: Path, file: str, journey_id: str,
                  cache: JourneyCache | None) -> tuple[Journey | None, list[Problem]]:
-    if cache is None:
-        return load_journey(path, file, journey_id)
+    # The file is read once: the bytes hashed for the key are the bytes parsed, so an edit
+    # saved in between can never be stored under the old bytes' key.
     try:
         raw = path.read_bytes()
     except OSError:
-        return load_journey(path, file, journey_id)
+        return load_journey(path, file, journey_id)  # says why the file cannot be read
     key = hashlib.sha256(f"{_LOADER_VERSION}\0{journey_id}\0".encode() + raw).hexdigest()[:32]
-    cached = cache.get(key)
+    cached = cache.get(key) if cache is not None else None
     if cached is not None:
         try:
             return Journey.model_validate_json(cached, context={"journey_id": journey_id}), []
         except ValidationError:
-            pass  # an old or damaged entry: read the YAML again
-    journey, problems = load_journey(path, file, journey_id)
-    if journey is not None:
+            pass  # an entry of another shape: read the YAML again
+    text, problems = decode_text(raw, file)
+    if text is None:
+        return None, problems
+    journey, problems = _journey_from(_file_yaml(text, file), file, journey_id)
+    if journey is not None and cache is not None:
         cache.put(key, journey.model_dump_json(by_alias=True))
     return journey, problems
 
