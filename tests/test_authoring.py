@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 from ruamel.yaml import YAML
 
 from journeybook.cli import main
@@ -220,6 +221,12 @@ def _articles(site: Path) -> dict[str, str]:
         article = BeautifulSoup(page.read_text("utf-8"), "html.parser").select_one("article")
         for button in article.select("a.md-content__button"):
             button.decompose()  # edit links differ by design: the YAML vs a plain file
+        # The plugin's sanitiser writes styles compactly and drops HTML comments; a builder
+        # without it keeps them. The same page either way.
+        for comment in article.find_all(string=lambda s: isinstance(s, Comment)):
+            comment.extract()
+        for element in article.find_all(style=True):
+            element["style"] = re.sub(r"\s|;$", "", element["style"])
         pages[relative] = " ".join(str(article).split())
     return pages
 

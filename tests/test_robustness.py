@@ -216,6 +216,25 @@ def test_nesting_that_crashes_the_parser_is_refused(tmp_path: Path) -> None:
     ]
 
 
+def test_fmt_refuses_what_check_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = write_journey(tmp_path / "journeys", "deep", "title: Deep\n" + NESTED["flow list"])
+    # A million values from a few lines.
+    bomb = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 6)]
+    big = write_journey(tmp_path / "journeys", "big", "title: Big\n" + "\n".join(bomb) + "\n")
+    before = {path: path.read_bytes() for path in (deep, big)}
+    monkeypatch.chdir(tmp_path)
+    assert main(["fmt", "journeys"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "error: journeys/deep/journey.yaml:2:59: lists and mappings nest more than 50 " \
+           "levels" in err
+    assert re.search(r"^error: journeys/big/journey.yaml:\d+:\d+: ", err, re.M)
+    assert {path: path.read_bytes() for path in (deep, big)} == before
+
+
 # --- journeybook new and import --------------------------------------------------------------
 
 ODD_TEXTS = ['A\nB', 'say "hi"', "it's", "# not a comment", "key: value", "- dash", "{brace",
@@ -372,3 +391,18 @@ def test_import_gives_a_valid_journey_or_errors_in_the_diagram(lines: list[str])
             errors = err.getvalue().splitlines()[:-1]
             assert errors and all(e.startswith(f"error: {diagram}:") for e in errors), errors
 
+
+
+@pytest.mark.parametrize("folder", ["a" * (MAX_SLUG_LENGTH + 1), "x\n", "x\x1b[31m"])
+def test_a_bad_journey_folder_name_says_why_on_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        folder: str) -> None:
+    write_journey(tmp_path / "journeys", folder, "title: T\nstages: []\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "journey.yaml:1:1:" in lines[0]
+    assert "\x1b" not in err
+    if len(folder) > MAX_SLUG_LENGTH:
+        assert "at most 64 characters" in lines[0]

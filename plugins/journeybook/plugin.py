@@ -26,6 +26,7 @@ from .cache import Cache
 from .charts import render_all
 from .pages import ASSETS, NavItem, Site, build_site
 from .playbook import Playbook
+from .sanitize import clean
 from .source import JourneybookError, read_glossary
 
 log = get_plugin_logger(__name__)
@@ -180,6 +181,15 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
             page.previous_page, page.next_page = previous, following
         _set_parents(items, None)
         return Navigation(items, pages)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        # The safety boundary: whatever Markdown made of a generated page, only allowlisted
+        # HTML reaches the reader (and the search index, built from this HTML). Hand-written
+        # pages are the site owner's and stay as written.
+        if self.site is not None and page.file.src_uri in self.site.pages:
+            return clean(html)
+        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # Material writes `{{ page.title | striptags }}` into <title>; `striptags` also decodes

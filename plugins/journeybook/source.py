@@ -31,7 +31,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .cache import JourneyCache
 from .model import Evaluation, Journey, id_problems
-from .slug import SLUG_REGEX, is_slug, slug_problem, slugify
+from .slug import SLUG_REGEX, is_slug, shown, slug_problem, slugify
 
 JOURNEY_FILE = "journey.yaml"
 
@@ -696,10 +696,11 @@ def load_sources(journeys_dir: Path, base_dir: Path | None = None,
                                     f"journey folder `{folder}` has no {JOURNEY_FILE}; "
                                     "add one or remove the folder"))
             continue
-        if not is_slug(folder):
+        why = slug_problem(folder)
+        if why:
             problems.append(Problem(file, 1, 1, "",
-                                    f"journey folder name `{folder}` is not a valid id; rename "
-                                    f"the folder to lowercase letters, digits and hyphens, like "
+                                    f"journey folder name `{shown(folder)}` is not a valid id: "
+                                    f"{why}; rename the folder, for example to "
                                     f"`{slugify(folder) or 'hanh-trinh-mua-hang'}`"))
             continue
         journey, found = _load_cached(checked, file, folder, cache)
@@ -729,10 +730,12 @@ def load_journeys(journeys_dir: Path, base_dir: Path | None = None,
 
 
 def _display(path: Path, base: Path) -> str:
+    # Invisible characters in a file name (a newline, an escape) are shown, not obeyed: a
+    # message stays one line and cannot drive the terminal.
     try:
-        return Path(os.path.relpath(path, base)).as_posix()
+        return shown(Path(os.path.relpath(path, base)).as_posix(), limit=4096)
     except ValueError:  # another drive on Windows
-        return path.as_posix()
+        return shown(path.as_posix(), limit=4096)
 
 
 _ABBREVIATION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:[ \t]*(?P<definition>.*)$")
