@@ -66,7 +66,7 @@ def test_every_kind_of_change(repo: Path, capsys: pytest.CaptureFixture[str]) ->
     chart = repo / "diff.svg"
     assert main(["diff", "HEAD", "--chart", str(chart)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("## Journey changes compared with `HEAD`\n")
+    assert out.startswith("## Journey changes compared with <code>HEAD</code>\n")
     expected = [
         "### Buying a kettle (`kettle`)",
         "- Title: Buying a kettle online → **Buying a kettle**",
