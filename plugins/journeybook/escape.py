@@ -15,6 +15,7 @@ fenced code blocks keep their text with snippet markers disarmed.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from typing import Any
@@ -27,6 +28,8 @@ _ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
 _SPECIAL = {"<": "&lt;", "&": "&amp;", "{": "&#123;", "`": "&#96;"}
 _NEEDS_ESCAPING = re.compile(r"[&<{`\]]")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_BARE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+_BACKTICKS = re.compile(r"`+")
 _BLANK = re.compile(r"^[ \t]*$")
 # pymdownx.snippets acts on any line that starts (after spaces) with `-8<-`; `;` before the
 # marker is its own escape and makes it print the line literally instead.
@@ -59,6 +62,11 @@ def _code_span(content: str) -> str:
 
 def _paragraph(text: str) -> str:
     """One paragraph (no blank line inside) of prose, read as Python-Markdown reads it."""
+    # Where each run of backticks starts, by length: a code span closes at the next run of
+    # the same length. Found by bisection, so no text can make escaping slow.
+    runs: dict[int, list[int]] = {}
+    for match in _BACKTICKS.finditer(text):
+        runs.setdefault(len(match.group()), []).append(match.start())
     out: list[str] = []
     i, length = 0, len(text)
     while i < length:
@@ -69,41 +77,32 @@ def _paragraph(text: str) -> str:
             out.append(_SPECIAL[following] if following in "`{" else "\\" + following)
             i += 2
         elif char == "`":
-            run = next(j for j in range(i, length + 1) if j == length or text[j] != "`") - i
-            close = _closing_run(text, i + run, run)
-            if close is None:
+            run = len(_BACKTICKS.match(text, i).group())  # type: ignore[union-attr]
+            starts = runs.get(run, [])
+            after = bisect.bisect_left(starts, i + run)
+            if after == len(starts):
                 out.append("&#96;" * run)
                 i += run
             else:
-                out.append(_code_span(text[i + run : close]))
-                i = close + run
+                out.append(_code_span(text[i + run : starts[after]]))
+                i = starts[after] + run
         else:
             out.append(_SPECIAL.get(char, char))
             i += 1
     return "".join(out)
 
 
-def _closing_run(text: str, start: int, run: int) -> int | None:
-    """Where a run of exactly ``run`` backticks starts at or after ``start``."""
-    i = start
-    while True:
-        i = text.find("`", i)
-        if i < 0:
-            return None
-        end = i
-        while end < len(text) and text[end] == "`":
-            end += 1
-        if end - i == run:
-            return i
-        i = end
-
-
-def _fence_end(lines: list[str], start: int, marker: str) -> int | None:
-    closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
-    for index in range(start + 1, len(lines)):
-        if closing.match(lines[index]):
-            return index
-    return None
+def _closing_fences(lines: list[str]) -> dict[str, list[int]]:
+    """For each fence character, the longest bare fence line after each line (0: none)."""
+    longest = {"`": [0] * (len(lines) + 1), "~": [0] * (len(lines) + 1)}
+    for index in range(len(lines) - 1, -1, -1):
+        for after in longest.values():
+            after[index] = after[index + 1]
+        bare = _BARE_FENCE.match(lines[index + 1]) if index + 1 < len(lines) else None
+        if bare:
+            after = longest[bare.group(1)[0]]
+            after[index] = max(after[index], len(bare.group(1)))
+    return longest
 
 
 def _blocks(text: str) -> str:
@@ -116,12 +115,21 @@ def _blocks(text: str) -> str:
             out.append(_paragraph("\n".join(prose)))
             prose.clear()
 
+    closing = _closing_fences(lines)
     index = 0
     while index < len(lines):
         line = lines[index]
         fence = _FENCE.match(line)
-        end = _fence_end(lines, index, fence.group(2)) if fence else None
-        if fence and end is not None and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+        end = None
+        if fence and closing[fence.group(2)[0]][index] >= len(fence.group(2)) \
+                and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
+            # The first bare fence at least as long closes it (lines scanned here become
+            # the block, so the whole text is scanned once).
+            end = next(i for i in range(index + 1, len(lines))
+                       if (bare := _BARE_FENCE.match(lines[i]))
+                       and bare.group(1)[0] == fence.group(2)[0]
+                       and len(bare.group(1)) >= len(fence.group(2)))
+        if fence and end is not None:
             flush()
             # Only a language word survives on the opening line: no `{ attributes }`.
             language = re.match(r"[ \t]*([\w+-]*)", fence.group(3)).group(1)  # type: ignore[union-attr]
