@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,7 +70,7 @@ def test_dollars_and_underscores_are_drawn_literally_in_every_chart(project) -> 
         scores: {pay: -2, deposit: 1, refund: 0, math: 1}
         nps: 12
         """), "utf-8")
-    site = p.build()  # today: matplotlib reads `$x_$` as math and the build fails
+    site = p.build()  # matplotlib used to read `$x_$` as math and fail the build
 
     charts = site / "journeys" / "deposits" / "charts"
     for variant in ("light", "dark"):
@@ -99,8 +98,8 @@ def test_the_diff_chart_draws_titles_names_and_legend_literally() -> None:
 
 
 def test_a_note_without_scores_builds_without_warnings(project) -> None:
-    # pytest turns warnings into errors: today matplotlib warns about the trend chart's empty
-    # grid ("identical low and high ylims") and the build fails.
+    # pytest turns warnings into errors: matplotlib used to warn about the trend chart's
+    # empty grid ("identical low and high ylims"), with a stack trace in the build log.
     p = project()
     p.add("deposits", JOURNEY)
     notes = p.journeys / "deposits" / "evaluations"
@@ -175,8 +174,7 @@ def test_any_text_draws_literally_in_a_valid_svg(names: list[str], stages: list[
         assert drawn_as(stage, drawn.get(f"stage-{number}", "")), (stage, drawn)
 
 
-def test_a_long_note_is_read_once_and_links_land_under_their_headings(
-        tmp_path: Path, project) -> None:
+def test_a_note_is_read_once_and_links_land_under_the_headings_it_names(project) -> None:
     p = project()
     p.add("deposits", JOURNEY)
     notes = p.journeys / "deposits" / "evaluations"
@@ -192,7 +190,8 @@ def test_a_long_note_is_read_once_and_links_land_under_their_headings(
     [evaluation] = playbook.evaluations_of(journey)
     mentions = playbook.mentions(journey, evaluation)
     assert [t.id for t in mentions.values()] == ["pay", "math", "deposit"]
-    # Read once per note: asking again, or asking about every touchpoint, reads nothing new.
+    # Read once per note (it used to be once per touchpoint): asking again, or asking about
+    # every touchpoint, gives back what the first reading found.
     for _, touchpoint in journey.touchpoints():
         playbook.notes_about(journey, touchpoint)
     assert playbook.mentions(journey, evaluation) is mentions
