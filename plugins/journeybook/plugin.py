@@ -28,7 +28,7 @@ from .pages import ASSETS, NavItem, Site, build_site
 from .playbook import Playbook
 from .sanitize import clean
 from .source import JourneybookError, read_glossary
-from .speedups import LinearAbbr, linear_search_index
+from .speedups import LinearMarkdown, linear_search_index
 
 log = get_plugin_logger(__name__)
 
@@ -97,9 +97,8 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        # Evaluation notes can be very long: keep the glossary and the search index linear.
-        if "abbr" in config.markdown_extensions:
-            config.markdown_extensions.append(LinearAbbr())
+        # Evaluation notes can be very long: keep Markdown and the search index linear.
+        config.markdown_extensions.append(LinearMarkdown())
         linear_search_index()
         # The checklist script and the print stylesheet, on every page.
         for path in ASSETS:

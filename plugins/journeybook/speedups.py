@@ -1,19 +1,22 @@
 """Linear-time stand-ins for two loops in libraries the site is built with.
 
-An evaluation note may run to 100,000 lines. Two steps of a build take time that grows with the
-square of such a page, outside our code:
+An evaluation note may run to 100,000 lines. Three steps of a build take time that grows with
+the square of such a page, outside our code:
 
 - Python-Markdown's ``abbr`` tree processor (the glossary) looks up the position of every
   element among its siblings with ``list(parent).index(el)``;
+- ``pymdownx.superfences`` puts each fenced block back into the page by copying the whole list
+  of lines (``SuperFencesBlockPreprocessor.reassemble``);
 - Material's search plugin finds the table-of-contents entry of every section by scanning the
   whole table of contents (``SearchIndex._find_toc_by_id``).
 
-Both give the same result as the originals in linear time. Neither library offers a setting
-for this; report upstream and remove these when fixed releases are the minimum we pin.
+Each stand-in gives the same result as the original, in linear time. Neither library offers a
+setting for this; report upstream and remove these when fixed releases are the minimum we pin.
 """
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 from markdown import Markdown
@@ -47,22 +50,41 @@ class _LinearAbbrTreeprocessor(AbbrTreeprocessor):
             el.tail = tail
 
 
-class LinearAbbr(Extension):
-    """Put the linear tree processor in place of ``abbr``'s, sharing its abbreviations.
+def _reassemble(self: Any, lines: list[str]) -> list[str]:
+    """superfences' ``reassemble``: the fenced blocks found (in order, never overlapping) put
+    in place of their lines, in one pass."""
+    out: list[str] = []
+    position = 0
+    for fenced, start, end in self.stack:
+        out.extend(lines[position:start])
+        out.append(fenced)
+        position = end
+    out.extend(lines[position:])
+    self.stack.clear()
+    return out
 
-    List it after ``abbr`` in the Markdown extensions; without ``abbr`` it does nothing.
-    """
+
+def _registered(registry: Any, name: str) -> Any:
+    # A Registry has no get().
+    return registry[name] if name in registry else None  # noqa: SIM401
+
+
+class LinearMarkdown(Extension):
+    """Put the linear stand-ins in place of ``abbr``'s tree processor (sharing its
+    abbreviations) and of superfences' ``reassemble``. List it after the other Markdown
+    extensions; it leaves alone what is not there."""
 
     def extendMarkdown(self, md: Markdown) -> None:
-        if "abbr" not in md.treeprocessors:
-            return
-        current = md.treeprocessors["abbr"]
-        if type(current) is not AbbrTreeprocessor:
-            return  # someone else's replacement: leave it
-        priority = next(item.priority for item in md.treeprocessors._priority
-                        if item.name == "abbr")
-        md.treeprocessors.register(_LinearAbbrTreeprocessor(md, current.abbrs), "abbr",
-                                   priority)
+        abbr = _registered(md.treeprocessors, "abbr")
+        if type(abbr) is AbbrTreeprocessor:  # not someone else's replacement
+            priority = next(item.priority for item in md.treeprocessors._priority
+                            if item.name == "abbr")
+            md.treeprocessors.register(_LinearAbbrTreeprocessor(md, abbr.abbrs), "abbr",
+                                       priority)
+        fences = _registered(md.preprocessors, "fenced_code_block")
+        if type(fences).__name__ == "SuperFencesBlockPreprocessor" \
+                and hasattr(fences, "reassemble") and hasattr(fences, "stack"):
+            fences.reassemble = types.MethodType(_reassemble, fences)
 
 
 def linear_search_index() -> None:
