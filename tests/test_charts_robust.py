@@ -107,6 +107,11 @@ def test_a_note_without_scores_builds_without_warnings(project) -> None:
     (notes / "2026-03-01.md").write_text(note("date: 2026-03-01\nmethod: interviews\n"),
                                          "utf-8")
     site = p.build()
+    # Nothing measured yet: no trend chart of dates alone.
+    assert not (site / "journeys" / "deposits" / "charts" / "trend-light.svg").exists()
+    # An NPS but no touchpoint scores: the trend draws the NPS, with no empty grid above it.
+    (notes / "2026-03-01.md").write_text(note("date: 2026-03-01\nnps: 20\n"), "utf-8")
+    site = p.build()
     trend = site / "journeys" / "deposits" / "charts" / "trend-light.svg"
     assert "2026-03-01" in texts(trend.read_bytes())
 

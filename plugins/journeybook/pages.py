@@ -185,13 +185,14 @@ class _Renderer:
                 "latest": latest}
 
     def trend(self, journey: Journey) -> dict[str, Any] | None:
-        """Declare the evaluation trend chart of a journey (None before any evaluation)."""
+        """Declare the evaluation trend chart of a journey (None while no round has measured
+        anything: a chart of dates alone says nothing)."""
         rounds = self.playbook.evaluations_of(journey)
-        if not rounds:
-            return None
         t = self.t
         rows = [(s, tp) for s, tp in journey.touchpoints()
                 if any(tp.id in e.scores for e in rounds)]
+        if not rows and all(e.nps is None and e.csat is None for e in rounds):
+            return None
         spec = ChartSpec(
             kind="trend",
             points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target,
