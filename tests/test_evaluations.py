@@ -256,3 +256,15 @@ def test_build_date_option_flags_overdue_in_the_site(project) -> None:
     p.build()
     page = p.html("actions")
     assert "2026-12-31 (Overdue)" in page.get_text()
+
+
+def test_a_note_saved_with_windows_line_endings_loads_like_any_other(tmp_path: Path) -> None:
+    crlf = ROUND_1.replace("\n", "\r\n")
+    playbook = playbook_with(tmp_path, {"2026-03-01.md": crlf})
+    journey = playbook.journeys[0]
+    (evaluation,) = playbook.evaluations_of(journey)
+    assert evaluation.title == "Round one" and evaluation.scores["checkout"] == -2
+    site = build_site(playbook, "en")
+    page = site.pages["journeys/kettle/evaluations/2026-03-01.md"].content
+    # The link to the touchpoint lands under the heading that names it.
+    assert page.index("## Checkout") < page.index("#checkout)*") < page.index("## Something")

@@ -535,7 +535,8 @@ def _journey_from(document: YamlDocument, file: str,
 
 
 _EVALUATION_NAME = re.compile(rf"(\d{{4}}-\d{{2}}-\d{{2}})(?:-({SLUG_REGEX}))?\.md")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", re.S | re.M)
+# `\r?` before each `$`: a note saved with Windows line endings (CRLF) has them too.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
 def load_evaluation(path: Path, file: str, journey: Journey,
