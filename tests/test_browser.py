@@ -27,7 +27,7 @@ def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "docs").mkdir()
     (root / "docs" / "index.md").write_text("# Home\n", "utf-8")
     (root / "mkdocs.yml").write_text(
-        "site_name: Evil\ntheme: {name: material, language: en}\n"
+        "site_name: Evil\ntheme: {name: material, language: en, features: [content.tooltips]}\n"
         "plugins: [search, journeybook]\n"
         # The sample's riskiest extensions: attribute lists, and snippets able to include
         # any file of the project (mkdocs.yml here) if journey text could trigger them.
@@ -81,8 +81,11 @@ def test_injected_text_never_runs(browser, evil_site: str, path: str) -> None:
     dialogs: list[str] = []
     page = _open(browser, evil_site + path, dialogs)
     # Hover and click everything a reader could, then look for anything that ran.
-    for link in page.locator("article a:visible").all():
-        link.hover()
+    # (Material's tooltips show `title`s as HTML: hovering is what would run them.)
+    for element in page.locator("article a:visible, article abbr:visible, "
+                                "nav.md-nav--secondary a:visible").all():
+        element.hover()
+        page.wait_for_timeout(50)
     handlers = page.evaluate(
         """() => [...document.querySelectorAll('*')].flatMap(el =>
               [...el.attributes].filter(a => /^on/i.test(a.name)

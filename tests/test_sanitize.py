@@ -126,6 +126,23 @@ def test_the_sanitiser_drops_what_can_run(html: str) -> None:
     assert live_markup(clean(html), whole_page=False) == []
 
 
+def test_anchors_and_titles_are_kept_only_as_plain_text() -> None:
+    from journeybook.sanitize import anchor, clean_text
+
+    # An id that would break out of a link the theme writes, or take the place of the theme's
+    # own `__config`, is dropped; plain ones stay.
+    assert clean('<h2 id="n&quot; onmouseover=&quot;x()">a</h2>') == "<h2>a</h2>"
+    assert clean('<h2 id="__config">a</h2>') == "<h2>a</h2>"
+    assert clean('<h2 id="nhan-thuc_1">a</h2>') == '<h2 id="nhan-thuc_1">a</h2>'
+    assert anchor("nhan-thuc") == "nhan-thuc"
+    assert anchor('n" onmouseover="x()') == "n%22%20onmouseover%3D%22x%28%29"
+    # Material's tooltips print titles as HTML: a `<` stays a character there.
+    tooltip = BeautifulSoup(clean('<abbr title="&lt;img src=x onerror=x()&gt;">t</abbr>'),
+                            "html.parser").abbr["title"]
+    assert "<" not in tooltip and live_markup(tooltip, whole_page=False) == []
+    assert clean_text("<img src=x onerror=x()>a &lt;b&gt;") == "a &lt;b&gt;"
+
+
 # --- any text in any field: built with the real plugin --------------------------------------
 
 def _yaml(value: str) -> str:

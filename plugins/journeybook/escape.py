@@ -34,6 +34,9 @@ _BLANK = re.compile(r"^[ \t]*$")
 # pymdownx.snippets acts on any line that starts (after spaces) with `-8<-`; `;` before the
 # marker is its own escape and makes it print the line literally instead.
 _SNIPPET = re.compile(r"^([ \t]*)(;*-+8<-+)")
+# `*[TERM]: definition` defines an abbreviation for the whole page (the glossary's syntax); in
+# a journey it would redefine the site's terms, so it shows as text.
+_ABBREVIATION = re.compile(r"^([ \t]*)\*(?=\[)")
 _INLINE_LINK = re.compile(r"\]\s*\(([^)]*)")
 _REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]):([ \t]*\n?[ \t]*)(\S*)", re.M)
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|data|file):", re.I)
@@ -121,7 +124,10 @@ def _blocks(text: str) -> str:
         line = lines[index]
         fence = _FENCE.match(line)
         end = None
-        if fence and closing[fence.group(2)[0]][index] >= len(fence.group(2)) \
+        # Only fences at the start of a line: superfences drops an indented fence when a line
+        # inside is indented less, and then its lines would be read as Markdown.
+        if fence and not fence.group(1) \
+                and closing[fence.group(2)[0]][index] >= len(fence.group(2)) \
                 and not (fence.group(2)[0] == "`" and "`" in fence.group(3)):
             # The first bare fence at least as long closes it (lines scanned here become
             # the block, so the whole text is scanned once).
@@ -144,7 +150,7 @@ def _blocks(text: str) -> str:
             flush()
             out.append(line)
         else:
-            prose.append(line)
+            prose.append(_ABBREVIATION.sub(r"\1\\*", line))
         index += 1
     flush()
     return "\n".join(out)

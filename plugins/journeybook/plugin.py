@@ -21,12 +21,13 @@ from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .cache import Cache
 from .charts import render_all
 from .pages import ASSETS, NavItem, Site, build_site
 from .playbook import Playbook
-from .sanitize import clean
+from .sanitize import anchor, clean, clean_text
 from .source import JourneybookError, read_glossary
 from .speedups import LinearMarkdown, linear_search_index
 
@@ -192,6 +193,9 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         # HTML reaches the reader (and the search index, built from this HTML). Hand-written
         # pages are the site owner's and stay as written.
         if self.site is not None and page.file.src_uri in self.site.pages:
+            # The theme prints the table of contents from `page.toc`, made from the same
+            # Markdown: its labels and anchors are cleaned too.
+            _clean_toc(page.toc)
             return clean(html)
         return html
 
@@ -206,6 +210,13 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         if decoded == escaped:
             return output
         return output.replace(f"<title>{decoded}", f"<title>{escaped}", 1)
+
+
+def _clean_toc(items: TableOfContents | list[AnchorLink]) -> None:
+    for item in items:
+        item.title = clean_text(item.title)
+        item.id = anchor(item.id)
+        _clean_toc(item.children)
 
 
 def _without(items: list[StructureItem], paths: set[str]) -> tuple[list[StructureItem], int | None]:

@@ -16,6 +16,9 @@ docs folder belong to the site owner and are not cleaned.
 
 from __future__ import annotations
 
+import re
+import urllib.parse
+
 import nh3
 
 #: Elements that keep their tag. Anything else is unwrapped (its text kept, as text).
@@ -58,6 +61,33 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 STYLE_PROPERTIES = frozenset({"text-align"})
 
 
+#: Heading anchors a page may carry: word characters, dots and hyphens, and never the theme's
+#: own `__…` ids (a heading `__config` would take the place of the theme's settings).
+_ANCHOR = re.compile(r"(?!__)[\w.-]+")
+
+
+def _attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return value if _ANCHOR.fullmatch(value) else None
+    # Material's tooltips (`content.tooltips`) show a `title` as HTML: a `<` in one must stay
+    # a character there too, whoever wrote it (a link title, a glossary definition).
+    return value.replace("<", "&lt;") if attribute == "title" else value
+
+
+def clean_text(html: str) -> str:
+    """An HTML fragment reduced to its text (still HTML-escaped): for labels the theme prints
+    as HTML, such as table-of-contents entries."""
+    return nh3.clean(html, tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT),
+                     attributes={}, strip_comments=True, link_rel=None)
+
+
+def anchor(identifier: str) -> str:
+    """A heading id as it may appear after ``#`` in a link the theme writes (percent-encoded
+    unless it is a plain anchor)."""
+    return identifier if _ANCHOR.fullmatch(identifier) else urllib.parse.quote(identifier,
+                                                                                safe="")
+
+
 def clean(html: str) -> str:
     """The HTML of a generated page with everything not on the allowlist removed."""
     return nh3.clean(
@@ -71,4 +101,5 @@ def clean(html: str) -> str:
         filter_style_properties=set(STYLE_PROPERTIES),
         strip_comments=True,
         link_rel=None,
+        attribute_filter=_attribute,
     )
