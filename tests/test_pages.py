@@ -163,3 +163,15 @@ def test_labels_named_like_mapping_methods_are_labels(small: Playbook) -> None:
     # `t.items` in a template would be the mapping's method, printed with its address.
     content = build_site(small, "en").pages["checklists/index.md"].content
     assert f"| {EN['items']} |" in content and "built-in method" not in content
+
+
+def test_a_team_named_without_letters_still_gets_its_checklist(tmp_path: Path) -> None:
+    folder = tmp_path / "journeys" / "kettle"
+    folder.mkdir(parents=True)
+    (folder / "journey.yaml").write_text((FIXTURES / "small.yaml").read_text("utf-8").replace(
+        "team: contact center", "team: '???'"), "utf-8")
+    site = build_site(Playbook.load(tmp_path / "journeys", tmp_path), "en")
+    (path,) = [p for p, page in site.pages.items()
+               if p.startswith("checklists/team-") and "# " in page.content]
+    assert "Greet by name" in site.pages[path].content
+    assert "???" in site.pages["checklists/index.md"].content

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -233,11 +234,13 @@ class Playbook:
         spellings: dict[str, Counter[str]] = {}
         for journey in self.journeys:
             for stage, touchpoint in journey.touchpoints():
-                slug = slugify(touchpoint.team)
-                if not slug or not touchpoint.checklist:
+                name = touchpoint.team.strip()
+                if not name or not touchpoint.checklist:
                     continue
-                spellings.setdefault(slug, Counter())[touchpoint.team.strip()] += 1
-                team = teams.setdefault(slug, Team(slug, touchpoint.team.strip()))
+                # A name with no letters or digits ("???", "客服") still gets a page.
+                slug = slugify(name) or "team-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+                spellings.setdefault(slug, Counter())[name] += 1
+                team = teams.setdefault(slug, Team(slug, name))
                 team.assignments.append(Assignment(journey, stage, touchpoint))
         for slug, team in teams.items():
             team.name = spellings[slug].most_common(1)[0][0]
