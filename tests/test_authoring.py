@@ -40,7 +40,9 @@ def test_new_scaffold_passes_check_and_never_overwrites(
     path = tmp_path / "journeys" / "bao-hanh" / "journey.yaml"
     text = path.read_text("utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/journey.schema.json")
-    assert "# as-is: -2 (very bad) .. +2 (very good)" in text  # commented placeholders
+    # Commented placeholders, the comments in the scaffold's language too.
+    assert "# hiện tại: -2 (rất tệ) .. +2 (rất tốt)" in text
+    assert "# Một hành trình mới." in text and "very bad" not in text
     assert main(["check"]) == 0
     [journey] = Playbook.load(tmp_path / "journeys").journeys
     assert journey.title == "Bảo hành: đổi trả"

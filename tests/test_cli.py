@@ -40,7 +40,7 @@ def test_check_lists_every_problem_and_fails(tmp_path: Path, capsys: pytest.Capt
 def test_check_with_another_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_journey(tmp_path / "maps", "good", (FIXTURES / "small.yaml").read_text("utf-8"))
     assert main(["check", "--journeys", str(tmp_path / "maps")]) == 0
-    assert "ok: 1 journeys, 4 touchpoints, 0 evaluation notes" in capsys.readouterr().out
+    assert "ok: 1 journey, 4 touchpoints, 0 evaluation notes" in capsys.readouterr().out
 
 
 def test_check_without_a_journeys_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],

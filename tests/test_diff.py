@@ -70,7 +70,7 @@ def test_every_kind_of_change(repo: Path, capsys: pytest.CaptureFixture[str]) ->
     expected = [
         "### Buying a kettle (`kettle`)",
         "- Title: Buying a kettle online → **Buying a kettle**",
-        "- ✚ Stage **Ủng hộ** (`ung-ho`), 1 touchpoints",
+        "- ✚ Stage **Ủng hộ** (`ung-ho`), 1 touchpoint",
         "- ✎ Stage `dat-hang`: Đặt hàng → **Thanh toán**",
         "- ✚ Touchpoint **Public review** (`review`) in Ủng hộ, Emotion +2",
         "- ✖ Touchpoint **Confirmation call** (`confirmation-call`) in Đặt hàng",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
-from journeybook.i18n import EN, VI, labels
+from journeybook.i18n import labels, languages
 from journeybook.pages import build_site, cell, escape_text, inline
 from journeybook.playbook import Playbook
 
@@ -103,13 +105,27 @@ def test_navigation_keeps_stage_order(small: Playbook) -> None:
 def test_labels_follow_the_theme_language(small: Playbook) -> None:
     assert build_site(small, "vi").pages["journeys/index.md"].content.startswith("# Hành trình")
     assert build_site(small, "en").pages["journeys/index.md"].content.startswith("# Journeys")
-    assert labels("en-GB") is labels("en") and labels("fr") is labels("en")
+    assert labels("en-GB") is labels("en") and labels("vi_VN") is labels("vi")
     assert labels(None)["journeys"] == "Journeys"
 
 
-def test_every_label_exists_in_both_languages() -> None:
-    assert EN.keys() == VI.keys()
-    assert all(VI[key].strip() for key in VI)
+def test_every_label_exists_in_every_language() -> None:
+    # Every locale file has every key of en.yml, each with some text, and no stray key.
+    english = _locale_keys("en")
+    for language in languages():
+        keys = _locale_keys(language)
+        assert keys == english, language
+        t = labels(language)
+        assert all(t[key].strip() for key in t), language
+
+
+def _locale_keys(language: str) -> dict[str, set[str]]:
+    path = importlib.resources.files("journeybook") / "locales" / f"{language}.yml"
+    data = YAML(typ="safe").load(path.read_text("utf-8"))
+    assert data["scaffold"]["stages"], language
+    return {"labels": set(data["labels"]),
+            "placeholders": set(data["scaffold"]["placeholders"]),
+            "comments": set(data["scaffold"]["comments"])}
 
 
 @pytest.mark.parametrize(
@@ -162,7 +178,7 @@ def test_templates_escape_user_text_everywhere(tmp_path: Path) -> None:
 def test_labels_named_like_mapping_methods_are_labels(small: Playbook) -> None:
     # `t.items` in a template would be the mapping's method, printed with its address.
     content = build_site(small, "en").pages["checklists/index.md"].content
-    assert f"| {EN['items']} |" in content and "built-in method" not in content
+    assert f"| {labels('en')['items']} |" in content and "built-in method" not in content
 
 
 def test_a_team_named_without_letters_still_gets_its_checklist(tmp_path: Path) -> None:

@@ -13,45 +13,11 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 
 from .fmt import FormatError, format_yaml
+from .i18n import scaffold_words
 from .model import RESERVED_STAGE_IDS, Journey
 from .schema import MODELINE
 from .slug import shorten, shown, slugify, unique
 from .source import DataPath, Problem
-
-DEFAULT_STAGES = {
-    "en": ["Awareness", "Consideration", "Decision", "Retention", "Advocacy"],
-    "vi": ["Nhận thức", "Xem xét", "Quyết định", "Giữ chân", "Ủng hộ"],
-}
-
-_PLACEHOLDERS = {
-    "en": {
-        "summary": "One paragraph: who the customer is and what this journey covers.",
-        "team": "Customer Care", "persona": "Name of the persona",
-        "description": "Who they are, what they use, what matters to them.",
-        "goal": "What the customer wants to achieve",
-        "frustration": "What annoys them today", "stage_goal": "What this stage must achieve",
-        "objective": "What staff learn from this stage",
-        "question": "A question staff should be able to answer",
-        "answer": "Its answer", "touchpoint": "Name of the touchpoint",
-        "doing": "What the customer does here", "thinking": "What they think",
-        "feeling": "How they feel", "expects": "What they expect here",
-        "checklist": "A concrete standard staff must meet here",
-    },
-    "vi": {
-        "summary": "Một đoạn ngắn: khách hàng là ai và hành trình này gồm những gì.",
-        "team": "Chăm sóc khách hàng", "persona": "Tên chân dung khách hàng",
-        "description": "Họ là ai, dùng gì, điều gì quan trọng với họ.",
-        "goal": "Điều khách hàng muốn đạt được",
-        "frustration": "Điều khiến họ bực bội hiện nay",
-        "stage_goal": "Giai đoạn này cần đạt được gì",
-        "objective": "Nhân viên học được gì ở giai đoạn này",
-        "question": "Một câu hỏi nhân viên cần trả lời được", "answer": "Câu trả lời",
-        "touchpoint": "Tên điểm chạm", "doing": "Khách hàng làm gì ở đây",
-        "thinking": "Họ nghĩ gì", "feeling": "Họ cảm thấy thế nào",
-        "expects": "Họ mong đợi điều gì ở đây",
-        "checklist": "Một tiêu chuẩn cụ thể nhân viên phải đáp ứng ở đây",
-    },
-}
 
 # YAML templates quote every value as JSON, which is valid YAML: nothing in a title or
 # stage name can change the file's structure.
@@ -91,13 +57,14 @@ def _stage_ids(names: list[str], fallback: str) -> list[str | None]:
 def scaffold(journey_id: str, title: str | None = None, stages: list[str] | None = None,
              language: str = "en") -> str:
     """A new journey.yaml full of commented placeholders that already passes `check`."""
-    names = stages or DEFAULT_STAGES.get(language, DEFAULT_STAGES["en"])
+    words = scaffold_words(language)
+    names = stages or list(words.stages)
     taken: set[str] = set()
     return _formatted(_YAML.get_template("scaffold.yaml.j2").render(
         modeline=MODELINE, title=title or journey_id.replace("-", " ").capitalize(),
         stages=[{"name": name, "id": id_} for name, id_ in zip(
             names, _stage_ids(names, "giai-doan"), strict=True)],
-        placeholder=_PLACEHOLDERS.get(language, _PLACEHOLDERS["en"]),
+        placeholder=words.placeholders, comment=words.comments,
         touchpoint_ids=[unique(shorten(f"{slugify(name) or 'buoc'}-{n}"), taken)
                         for n, name in enumerate(names, 1)],
     ))

@@ -23,7 +23,7 @@ from .files import write_atomic
 from .fmt import format_file
 from .generate import generate
 from .git import GitError, repository_root
-from .i18n import labels
+from .i18n import LanguageError, labels, languages
 from .model import Journey
 from .pages import diff_summary
 from .playbook import Playbook
@@ -90,8 +90,11 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     touchpoints = sum(journey.touchpoint_count for journey in playbook.journeys)
     rounds = sum(len(notes) for notes in playbook.evaluations.values())
-    print(f"ok: {len(playbook.journeys)} journeys, {touchpoints} touchpoints, "
-          f"{rounds} evaluation notes")
+    # The command's own messages are English; the plurals come from the English locale.
+    plural = labels("en").plural
+    print(f"ok: {plural('n_journeys', len(playbook.journeys))}, "
+          f"{plural('n_touchpoints', touchpoints)}, "
+          f"{plural('n_evaluation_notes', rounds)}")
     return 0
 
 
@@ -179,8 +182,9 @@ def _create(path: Path, text: str, journey_id: str, hint: str) -> int:
     except OSError as exc:
         print(f"error: cannot create {path}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"created {path}: {len(journey.stages)} stages, {journey.touchpoint_count} "
-          f"touchpoints; {hint}")
+    plural = labels("en").plural
+    print(f"created {path}: {plural('n_stages', len(journey.stages))}, "
+          f"{plural('n_touchpoints', journey.touchpoint_count)}; {hint}")
     return 0
 
 
@@ -304,6 +308,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "default when GITHUB_ACTIONS=true)")
     check.set_defaults(run=_check)
 
+    def language_option(command: argparse.ArgumentParser, help_: str) -> None:
+        # Not argparse `choices`: an unknown language is an `error: …` exiting 1 like every
+        # other mistake, and the choices are whatever files locales/ holds.
+        command.add_argument("--language", default="en",
+                             metavar="{" + ",".join(languages()) + "}",
+                             help=f"{help_}: {', '.join(languages())} (default: %(default)s)")
+
     diff = commands.add_parser(
         "diff", help="summarise what the working tree changes in the journeys",
         description="Compare the journeys with their versions at a git revision (read with "
@@ -315,8 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--chart", metavar="FILE",
                       help="also write an SVG of each changed journey's emotion curve, "
                       "before and after")
-    diff.add_argument("--language", default="en", choices=("en", "vi"),
-                      help="language of the summary (default: %(default)s)")
+    language_option(diff, "language of the summary")
     diff.set_defaults(run=_diff)
 
     def journeys_option(command: argparse.ArgumentParser) -> None:
@@ -330,8 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("journey_id", help="the new journey's id (its folder name), e.g. bao-hanh")
     new.add_argument("--title", help="the journey's title")
     new.add_argument("--stages", help='comma-separated stage names, e.g. "Nhận thức,Xem xét"')
-    new.add_argument("--language", default="en", choices=("en", "vi"),
-                     help="language of the placeholders and default stages")
+    language_option(new, "language of the placeholders, comments and default stages")
     journeys_option(new)
     new.set_defaults(run=_new)
 
@@ -382,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write every generated page (Markdown) and chart (SVG), plus nav.yml, to "
         "a folder: for site builders that do not run MkDocs plugins, or to inspect them.")
     gen.add_argument("--out", required=True, metavar="DIR")
-    gen.add_argument("--language", default="en", choices=("en", "vi"))
+    language_option(gen, "language of the pages")
     gen.add_argument("--glossary", metavar="FILE",
                      help="a file of `*[TERM]: definition` lines: adds the glossary page")
     gen.add_argument("--cache-dir", default=".cache/journeybook", metavar="DIR",
@@ -394,6 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "language", None) is not None:
+        try:
+            labels(args.language)
+        except LanguageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     return args.run(args)
 
 

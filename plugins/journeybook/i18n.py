@@ -1,315 +1,154 @@
-"""Every label the generated pages use, in English and Vietnamese, in one place."""
+"""The words of the site, the diff summary and the scaffold, one data file per language.
+
+Every label and sentence lives in ``locales/<language>.yml``; a new language is a new file,
+with no Python to change. ``en.yml`` is the reference: every other file has the same keys.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
+import functools
+import importlib.resources
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-EN: dict[str, str] = {
-    "journeys": "Journeys",
-    "journeys_intro": "Every customer journey in this playbook. Open one to study its stages.",
-    "journey": "Journey",
-    "persona": "Persona",
-    "owner": "Owner",
-    "stages": "Stages",
-    "stage": "Stage",
-    "touchpoints": "Touchpoints",
-    "touchpoint": "Touchpoint",
-    "moments_of_truth": "Moments of truth",
-    "moment_of_truth": "Moment of truth",
-    "moments_of_truth_intro": "Breakthrough moments that can make or break the experience.",
-    "pain_points": "Pain points",
-    "pain_points_intro": "Touchpoints where customers feel bad today, with what frustrates them.",
-    "no_pain_points": "No touchpoint has a negative emotion.",
-    "none": "None.",
-    "goals": "Goals",
-    "frustrations": "Frustrations",
-    "metrics": "Metric targets",
-    "nps_target": "NPS target",
-    "csat_target": "CSAT target",
-    "goal": "Goal",
-    "objectives": "What you will learn",
-    "review": "Check yourself",
-    "channel": "Channel",
-    "control": "Control",
-    "direct": "Direct",
-    "team": "Team",
-    "emotion": "Emotion (as-is → target)",
-    "doing": "Doing",
-    "thinking": "Thinking",
-    "feeling": "Feeling",
-    "customer": "The customer",
-    "expects": "What they expect",
-    "desired": "The experience we want",
-    "think": "Think",
-    "do": "Do",
-    "feel": "Feel",
-    "layers": "Behind the touchpoint",
-    "systems": "Systems",
-    "procedures": "Procedures",
-    "interactions": "Interactions",
-    "checklist": "Checklist",
-    "checklists": "Team checklists",
-    "checklists_intro": "Every checklist item a team must meet, across all journeys.",
-    "journey_checklist": "Checklist",
-    "journey_checklist_intro": "Every standard staff must meet on this journey, stage by stage.",
-    "team_checklist_intro": "Everything {team} must meet at its touchpoints, across all journeys.",
-    "improvements": "Improvements",
-    "action": "Action",
-    "status": "Status",
-    "due": "Due",
-    "overview": "Overview",
-    "items": "Items",
-    "journey_count": "Journeys",
-    "no_checklist": "This touchpoint has no checklist yet.",
-    "stage_count": "Stages",
-    "touchpoint_count": "Touchpoints",
-    "pain_point_count": "Pain points",
-    "moment_count": "Moments of truth",
-    "as_is": "As-is",
-    "target": "Target",
-    "no_journeys": "No journeys yet: add a folder with a `journey.yaml` under `journeys/`.",
-    "digital": "Digital",
-    "analog": "Analog",
-    "owned": "Owned",
-    "influenced": "Influenced",
-    "uncontrolled": "Uncontrolled",
-    "yes": "Yes",
-    "no": "No (indirect)",
-    "planned": "Planned",
-    "in-progress": "In progress",
-    "done": "Done",
-    "emotion_-2": "Very bad",
-    "emotion_-1": "Bad",
-    "emotion_0": "Neutral",
-    "emotion_1": "Good",
-    "emotion_2": "Very good",
-    "emotion_curve": "Emotion curve",
-    "chart_data": "Chart data",
-    "curve": "Curve",
-    "pain_point": "Pain point",
-    "chart_alt": "Emotion curve of {what} across {count} touchpoints, from −2 (very bad) to +2 "
-    "(very good): lowest {low} at {low_name}, highest {high} at {high_name}. {moments} moments "
-    "of truth, {pains} pain points.",
-    "chart_alt_target": " The dashed line is the target experience.",
-    "sparkline_alt": "Emotion curve of {what}",
-    "evaluations": "Evaluations",
-    "evaluations_intro": "Evaluation rounds of this journey, newest first: who evaluated, how, "
-    "and what they measured.",
-    "no_evaluations": "No evaluation rounds yet: add a note under `evaluations/` beside the "
-    "journey's YAML.",
-    "date": "Date",
-    "title": "Title",
-    "method": "Method",
-    "evaluators": "Evaluators",
-    "scored": "Touchpoints scored",
-    "scores": "Scores",
-    "mapped": "Mapped (as-is)",
-    "measured": "Measured",
-    "measured_on": "Measured {date}",
-    "difference": "Difference",
-    "notes": "Notes",
-    "trend": "Evaluation trend",
-    "trend_alt": "Measured scores of {count} touchpoints over {rounds} evaluation rounds, "
-    "{first} to {last}.{metrics}",
-    "trend_metrics": " NPS by round: {nps}. CSAT by round: {csat}.",
-    "gaps": "Gaps",
-    "gaps_intro": "Touchpoints measured below their target (below 0 where the map sets none), "
-    "largest gap first: where to act first.",
-    "no_gaps": "No touchpoint is measured below its target.",
-    "no_measurements": "Nothing measured yet, so no gaps can be found.",
-    "gap": "Gap",
-    "evidence": "Evidence",
-    "assumption": "Assumption",
-    "assumption_text": "Neither research evidence nor an evaluation score backs this emotion "
-    "yet: treat it as a guess until it is measured.",
-    "evidence_count": "{backed} of {total} touchpoints backed by evidence",
-    "latest_score": "Latest measured",
-    "evaluation_notes": "Evaluation notes",
-    "actions": "Improvements",
-    "actions_intro": "Every improvement across all journeys, by status and by team. Overdue "
-    "means due before {today} and not done.",
-    "overdue": "Overdue",
-    "by_team": "By team",
-    "count": "Count",
-    "all_statuses": "Status",
-    "no_actions": "No improvements are planned yet.",
-    "nps": "NPS",
-    "csat": "CSAT",
-    "diff_title": "Journey changes compared with `{ref}`",
-    "diff_none": "No journey changes.",
-    "diff_unreadable": "Old versions that could not be read",
-    "diff_journey_added": "New journey",
-    "diff_journey_removed": "Journey removed",
-    "diff_counts": "{stages} stages, {touchpoints} touchpoints.",
-    "diff_in": "in",
-    "emotion_short": "Emotion",
-    "diff_before": "before",
-    "diff_after": "after",
-    "glossary": "Glossary",
-    "glossary_intro": "The playbook's terms. On every page, hover over or focus a term to see "
-    "its definition.",
-    "term": "Term",
-    "definition": "Definition",
-}
+from babel import Locale, UnknownLocaleError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
-VI: dict[str, str] = {
-    "journeys": "Hành trình",
-    "journeys_intro": "Tất cả hành trình khách hàng trong bộ tài liệu. Mở từng hành trình để học "
-    "theo giai đoạn.",
-    "journey": "Hành trình",
-    "persona": "Chân dung khách hàng",
-    "owner": "Nhóm phụ trách",
-    "stages": "Các giai đoạn",
-    "stage": "Giai đoạn",
-    "touchpoints": "Điểm chạm",
-    "touchpoint": "Điểm chạm",
-    "moments_of_truth": "Khoảnh khắc quyết định",
-    "moment_of_truth": "Khoảnh khắc quyết định",
-    "moments_of_truth_intro": "Những khoảnh khắc đột phá có thể làm nên hoặc phá hỏng trải nghiệm.",
-    "pain_points": "Điểm đau",
-    "pain_points_intro": "Những điểm chạm khách hàng đang thấy tệ, kèm điều khiến họ bực bội.",
-    "no_pain_points": "Không có điểm chạm nào mang cảm xúc tiêu cực.",
-    "none": "Không có.",
-    "goals": "Mục tiêu",
-    "frustrations": "Điều gây bực bội",
-    "metrics": "Chỉ số mục tiêu",
-    "nps_target": "Mục tiêu NPS",
-    "csat_target": "Mục tiêu CSAT",
-    "goal": "Mục tiêu",
-    "objectives": "Bạn sẽ học được",
-    "review": "Tự kiểm tra",
-    "channel": "Kênh",
-    "control": "Mức kiểm soát",
-    "direct": "Trực tiếp",
-    "team": "Bộ phận",
-    "emotion": "Cảm xúc (hiện tại → mục tiêu)",
-    "doing": "Làm gì",
-    "thinking": "Nghĩ gì",
-    "feeling": "Cảm thấy gì",
-    "customer": "Khách hàng",
-    "expects": "Khách hàng mong đợi",
-    "desired": "Trải nghiệm mong muốn tạo ra",
-    "think": "Nghĩ",
-    "do": "Làm",
-    "feel": "Cảm thấy",
-    "layers": "Phía sau điểm chạm",
-    "systems": "Hệ thống",
-    "procedures": "Quy trình",
-    "interactions": "Tương tác",
-    "checklist": "Checklist",
-    "checklists": "Checklist theo bộ phận",
-    "checklists_intro": "Mọi tiêu chuẩn mỗi bộ phận cần đáp ứng, trên tất cả hành trình.",
-    "journey_checklist": "Checklist",
-    "journey_checklist_intro": "Mọi tiêu chuẩn nhân viên cần đáp ứng trên hành trình này, theo "
-    "từng giai đoạn.",
-    "team_checklist_intro": "Mọi tiêu chuẩn {team} cần đáp ứng tại các điểm chạm của mình, trên "
-    "tất cả hành trình.",
-    "improvements": "Cải tiến",
-    "action": "Hành động",
-    "status": "Trạng thái",
-    "due": "Hạn",
-    "overview": "Tổng quan",
-    "items": "Mục",
-    "journey_count": "Hành trình",
-    "no_checklist": "Điểm chạm này chưa có checklist.",
-    "stage_count": "Giai đoạn",
-    "touchpoint_count": "Điểm chạm",
-    "pain_point_count": "Điểm đau",
-    "moment_count": "Khoảnh khắc quyết định",
-    "as_is": "Hiện tại",
-    "target": "Mục tiêu",
-    "no_journeys": "Chưa có hành trình nào: thêm một thư mục có `journey.yaml` trong `journeys/`.",
-    "digital": "Số",
-    "analog": "Truyền thống",
-    "owned": "Sở hữu",
-    "influenced": "Tác động được",
-    "uncontrolled": "Ngoài kiểm soát",
-    "yes": "Có",
-    "no": "Không (gián tiếp)",
-    "planned": "Đã lên kế hoạch",
-    "in-progress": "Đang thực hiện",
-    "done": "Đã xong",
-    "emotion_-2": "Rất tệ",
-    "emotion_-1": "Tệ",
-    "emotion_0": "Bình thường",
-    "emotion_1": "Tốt",
-    "emotion_2": "Rất tốt",
-    "emotion_curve": "Đường cảm xúc",
-    "chart_data": "Dữ liệu biểu đồ",
-    "curve": "Đường cảm xúc",
-    "pain_point": "Điểm đau",
-    "chart_alt": "Đường cảm xúc của {what} qua {count} điểm chạm, từ −2 (rất tệ) đến +2 (rất "
-    "tốt): thấp nhất {low} tại {low_name}, cao nhất {high} tại {high_name}. {moments} khoảnh "
-    "khắc quyết định, {pains} điểm đau.",
-    "chart_alt_target": " Đường nét đứt là trải nghiệm mục tiêu.",
-    "sparkline_alt": "Đường cảm xúc của {what}",
-    "evaluations": "Đánh giá",
-    "evaluations_intro": "Các đợt đánh giá hành trình này, mới nhất trước: ai đánh giá, bằng "
-    "cách nào và đo được gì.",
-    "no_evaluations": "Chưa có đợt đánh giá nào: thêm một ghi chú trong thư mục "
-    "`evaluations/` cạnh tệp YAML của hành trình.",
-    "date": "Ngày",
-    "title": "Tiêu đề",
-    "method": "Phương pháp",
-    "evaluators": "Người đánh giá",
-    "scored": "Điểm chạm được chấm",
-    "scores": "Điểm đo",
-    "mapped": "Trên bản đồ (hiện tại)",
-    "measured": "Đo được",
-    "measured_on": "Đo ngày {date}",
-    "difference": "Chênh lệch",
-    "notes": "Ghi chú",
-    "trend": "Xu hướng đánh giá",
-    "trend_alt": "Điểm đo của {count} điểm chạm qua {rounds} đợt đánh giá, từ {first} đến "
-    "{last}.{metrics}",
-    "trend_metrics": " NPS từng đợt: {nps}. CSAT từng đợt: {csat}.",
-    "gaps": "Khoảng trống",
-    "gaps_intro": "Những điểm chạm đo được thấp hơn mục tiêu (thấp hơn 0 nếu bản đồ chưa đặt "
-    "mục tiêu), khoảng cách lớn nhất trước: nơi cần hành động trước.",
-    "no_gaps": "Không có điểm chạm nào đo được thấp hơn mục tiêu.",
-    "no_measurements": "Chưa đo điểm chạm nào nên chưa tìm được khoảng trống.",
-    "gap": "Khoảng cách",
-    "evidence": "Bằng chứng",
-    "assumption": "Giả định",
-    "assumption_text": "Cảm xúc này chưa có bằng chứng nghiên cứu hay điểm đánh giá nào: hãy "
-    "coi là phỏng đoán cho đến khi được đo.",
-    "evidence_count": "{backed} trên {total} điểm chạm có bằng chứng",
-    "latest_score": "Đo gần nhất",
-    "evaluation_notes": "Ghi chú đánh giá",
-    "actions": "Cải tiến",
-    "actions_intro": "Mọi cải tiến trên tất cả hành trình, theo trạng thái và theo bộ phận. "
-    "Quá hạn nghĩa là có hạn trước {today} mà chưa xong.",
-    "overdue": "Quá hạn",
-    "by_team": "Theo bộ phận",
-    "count": "Số lượng",
-    "all_statuses": "Trạng thái",
-    "no_actions": "Chưa có cải tiến nào được lên kế hoạch.",
-    "nps": "NPS",
-    "csat": "CSAT",
-    "diff_title": "Thay đổi hành trình so với `{ref}`",
-    "diff_none": "Không có thay đổi nào về hành trình.",
-    "diff_unreadable": "Phiên bản cũ không đọc được",
-    "diff_journey_added": "Hành trình mới",
-    "diff_journey_removed": "Hành trình bị xoá",
-    "diff_counts": "{stages} giai đoạn, {touchpoints} điểm chạm.",
-    "diff_in": "trong",
-    "emotion_short": "Cảm xúc",
-    "diff_before": "trước",
-    "diff_after": "sau",
-    "glossary": "Thuật ngữ",
-    "glossary_intro": "Các thuật ngữ của sổ tay. Trên mọi trang, rê chuột hoặc di chuyển bàn "
-    "phím tới một thuật ngữ để xem định nghĩa.",
-    "term": "Thuật ngữ",
-    "definition": "Định nghĩa",
-}
-
-LANGUAGES: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {"en": MappingProxyType(EN), "vi": MappingProxyType(VI)}
-)
+REFERENCE = "en"
+#: CLDR's plural categories: the keys a plural value may have (``other`` is required).
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 
 
-def labels(language: str | None) -> Mapping[str, str]:
-    """Labels for a theme language such as ``vi`` or ``en-GB``; English when unknown."""
-    base = (language or "en").split("-")[0].split("_")[0].lower()
-    return LANGUAGES.get(base, LANGUAGES["en"])
+class LanguageError(ValueError):
+    """A language that has no locale file, or a locale file that cannot be used."""
+
+
+def _folder() -> Any:
+    return importlib.resources.files("journeybook") / "locales"
+
+
+@functools.cache
+def languages() -> tuple[str, ...]:
+    """The languages there is a locale file for, e.g. ``("en", "vi")``."""
+    return tuple(sorted(entry.name[: -len(".yml")] for entry in _folder().iterdir()
+                        if entry.name.endswith(".yml")))
+
+
+def _code(language: str | None) -> str:
+    """``vi``, ``en-GB`` or ``pt_BR`` → the locale file's name, ``vi``, ``en``, ``pt``."""
+    return (language or REFERENCE).split("-")[0].split("_")[0].lower()
+
+
+def is_available(language: str | None) -> bool:
+    return _code(language) in languages()
+
+
+class Labels(Mapping[str, str]):
+    """The labels and sentences of one language, by key, plus its plurals."""
+
+    def __init__(self, language: str, texts: Mapping[str, str],
+                 plurals: Mapping[str, Mapping[str, str]]) -> None:
+        self.language = language
+        self._texts = texts
+        self._plurals = plurals
+        try:
+            self._rule = Locale.parse(language).plural_form
+        except (UnknownLocaleError, ValueError):
+            # A language CLDR does not know: the rule most languages with two forms share.
+            self._rule = lambda count: "one" if count == 1 else "other"
+
+    def __getitem__(self, key: str) -> str:
+        return self._texts[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def plural(self, key: str, count: int, **fields: object) -> str:
+        """The form of plural ``key`` that fits ``count``, with ``{count}`` and ``fields``
+        filled in: ``plural("n_touchpoints", 1)`` → ``1 touchpoint``."""
+        forms = self._plurals[key]
+        return forms.get(self._rule(abs(count)), forms["other"]).format(count=count, **fields)
+
+
+@dataclass(frozen=True)
+class ScaffoldWords:
+    """What ``journeybook new`` writes in one language."""
+
+    stages: tuple[str, ...]
+    placeholders: Mapping[str, str]
+    comments: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class _Locale:
+    labels: Labels
+    scaffold: ScaffoldWords
+
+
+def _read(code: str) -> dict[str, Any]:
+    name = f"locales/{code}.yml"
+    try:
+        data = YAML(typ="safe").load((_folder() / f"{code}.yml").read_text("utf-8"))
+    except YAMLError as exc:
+        raise LanguageError(f"{name}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), dict) \
+            or not isinstance(data.get("scaffold"), dict):
+        raise LanguageError(f"{name}: needs a `labels` and a `scaffold` mapping, like en.yml")
+    return data
+
+
+def _shape(data: dict[str, Any]) -> dict[str, set[str]]:
+    scaffold = data["scaffold"]
+    return {section: set(keys) for section, keys in (
+        ("labels", data["labels"]),
+        ("scaffold.placeholders", scaffold.get("placeholders") or {}),
+        ("scaffold.comments", scaffold.get("comments") or {}))}
+
+
+@functools.cache
+def _locale(code: str) -> _Locale:
+    if code not in languages():
+        raise LanguageError(f"language `{code}` is not available; use one of: "
+                            f"{', '.join(languages())}")
+    data = _read(code)
+    name = f"locales/{code}.yml"
+    if code != REFERENCE:
+        # A missing key would fail deep inside a page template; say so here instead.
+        wanted, found = _shape(_read(REFERENCE)), _shape(data)
+        for section, keys in wanted.items():
+            if missing := sorted(keys - found[section]):
+                raise LanguageError(f"{name}: {section}: missing {', '.join(missing)}; copy "
+                                    "them from en.yml and translate them")
+    texts: dict[str, str] = {}
+    plurals: dict[str, dict[str, str]] = {}
+    for key, value in data["labels"].items():
+        if isinstance(value, dict):
+            if "other" not in value or not set(value) <= set(PLURAL_FORMS):
+                raise LanguageError(f"{name}: labels.{key}: a plural needs `other` and only "
+                                    f"the forms {', '.join(PLURAL_FORMS)}")
+            plurals[str(key)] = {form: str(text) for form, text in value.items()}
+        else:
+            texts[str(key)] = str(value)
+    scaffold = data["scaffold"]
+    return _Locale(
+        Labels(code, texts, plurals),
+        ScaffoldWords(tuple(str(s) for s in scaffold.get("stages") or ()),
+                      {str(k): str(v) for k, v in (scaffold.get("placeholders") or {}).items()},
+                      {str(k): str(v) for k, v in (scaffold.get("comments") or {}).items()}),
+    )
+
+
+def labels(language: str | None = None) -> Labels:
+    """Labels for a language such as ``vi`` or ``en-GB`` (English when None); raises
+    :class:`LanguageError` for a language without a locale file."""
+    return _locale(_code(language)).labels
+
+
+def scaffold_words(language: str | None = None) -> ScaffoldWords:
+    """Default stages, placeholders and comments of a new journey in a language."""
+    return _locale(_code(language)).scaffold

@@ -139,7 +139,8 @@ class _Renderer:
             return Markup(relative + (f"#{anchor}" if anchor else ""))
 
         content = _TEMPLATES.get_template(template).render(
-            t=self.t, url=url, paths=_PATHS, label=self.label, chart=self.chart,
+            t=self.t, plural=self.t.plural, url=url, paths=_PATHS, label=self.label,
+            chart=self.chart,
             trend=self.trend, playbook=self.playbook, **context
         )
         self.site.pages[path] = SitePage(path, content, source)
@@ -175,10 +176,11 @@ class _Renderer:
             low = min(rows, key=lambda row: row[1].emotion)[1]
             high = max(rows, key=lambda row: row[1].emotion)[1]
             text = t["chart_alt"].format(
-                what=what, count=len(rows), low=score(low.emotion), low_name=f"“{low.name}”",
+                what=what, touchpoints=t.plural("n_touchpoints", len(rows)),
+                low=score(low.emotion), low_name=f"“{low.name}”",
                 high=score(high.emotion), high_name=f"“{high.name}”",
-                moments=sum(tp.moment_of_truth for _, tp in rows),
-                pains=sum(tp.is_pain_point for _, tp in rows),
+                moments=t.plural("n_moments", sum(tp.moment_of_truth for _, tp in rows)),
+                pains=t.plural("n_pain_points", sum(tp.is_pain_point for _, tp in rows)),
             ) + (t["chart_alt_target"] if spec.has_target else "")
         measured = {tp.id: latest.scores.get(tp.id) for _, tp in rows} if latest else {}
         return {"path": path, "alt": text, "rows": rows, "measured": measured,
@@ -212,7 +214,8 @@ class _Renderer:
 
         has_metrics = any(e.nps is not None or e.csat is not None for e in rounds)
         text = t["trend_alt"].format(
-            count=len(rows), rounds=len(rounds), first=rounds[0].date, last=rounds[-1].date,
+            touchpoints=t.plural("n_touchpoints", len(rows)),
+            rounds=t.plural("n_rounds", len(rounds)), first=rounds[0].date, last=rounds[-1].date,
             metrics=t["trend_metrics"].format(nps=series("nps"), csat=series("csat"))
             if has_metrics else "",
         )
@@ -343,7 +346,8 @@ def diff_summary(changes: list[JourneyChanges], ref: str, unreadable: list[Probl
     """The Markdown a reviewer reads: what a change does to the journeys."""
     t = labels(language)
     text = _TEMPLATES.get_template("diff.md.j2").render(
-        t=t, label=lambda key: t.get(str(key), str(key)), changes=changes, ref=ref,
+        t=t, plural=t.plural, label=lambda key: t.get(str(key), str(key)), changes=changes,
+        ref=ref,
         unreadable=unreadable,
     )
     # GitHub's Markdown turns `@name` into a mention that notifies people or whole teams; a

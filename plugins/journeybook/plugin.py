@@ -25,6 +25,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .cache import Cache
 from .charts import render_all
+from .i18n import LanguageError, is_available, labels
 from .pages import ASSETS, NavItem, Site, build_site
 from .playbook import Playbook
 from .sanitize import anchor, clean, clean_text
@@ -53,7 +54,8 @@ class JourneybookConfig(base.Config):
     """Folder holding one sub-folder per journey, relative to ``mkdocs.yml``."""
 
     language = c.Optional(c.Type(str))
-    """Language of the generated labels (``en`` or ``vi``); defaults to ``theme.language``."""
+    """Language of the generated labels: one of the files in ``locales/`` (``en``, ``vi`` …).
+    Defaults to ``theme.language`` when there is a file for it, else English."""
 
     nav = c.Type(bool, default=True)
     """Add the journey and team-checklist sections to the navigation."""
@@ -83,11 +85,22 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         #: The folder of mkdocs.yml: plugin paths are relative to it.
         self.root = Path.cwd()
         self.journeys_dir = Path("journeys")
+        #: The language of the labels, once known to have a locale file; None for English.
+        self.language: str | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path or ".").resolve().parent
+        theme_language = config.theme.get("language")
+        # An unknown language named here is a mistake; the theme's (Material knows ~60) just
+        # leaves the labels in English.
+        self.language = self.config.language or (
+            theme_language if is_available(theme_language) else None)
+        try:
+            labels(self.language)
+        except LanguageError as exc:
+            raise PluginError(f"journeybook: {exc}") from None
         # Not resolved: a journeys folder that links outside the project is reported by the
         # link's own name (where it points may be private), and nothing there is read.
         self.journeys_dir = Path(os.path.abspath(self.root / self.config.journeys_dir))
@@ -116,7 +129,6 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
             playbook = Playbook.load(self.journeys_dir, self.root, cache.journeys)
         except JourneybookError as exc:
             raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
-        language = self.config.language or config.theme.get("language")
         glossary = None
         if self.config.glossary:
             path = self.root / self.config.glossary
@@ -125,7 +137,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
             except JourneybookError as exc:
                 raise PluginError(f"journeybook: invalid glossary\n{exc.report()}") from None
             config.watch.append(str(path))
-        self.site = build_site(playbook, language, self._build_date(), glossary)
+        self.site = build_site(playbook, self.language, self._build_date(), glossary)
         docs_dir = Path(config.docs_dir).resolve()
         for page in self.site.pages.values():
             existing = files.get_file_from_path(page.path)
