@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -26,6 +29,10 @@ settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True
 settings.register_profile("long", max_examples=2000, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Hypothesis keeps files (a cache of constants) in `.hypothesis/` of the working directory,
+# from collection on: keep them out of the repository unless a developer chose a folder.
+if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"hypothesis-{getpass.getuser()}")
 
 
 def examples(count: int) -> int:
@@ -124,18 +131,62 @@ def project(tmp_path: Path) -> Callable[..., Project]:
     return make
 
 
-def copy_sample(root: Path) -> None:
-    """Everything the sample site is built from, copied into ``root``."""
+def copy_sample(root: Path, warm_from: Project | None = None) -> None:
+    """Everything the sample site is built from, copied into ``root``: with a cold chart
+    cache, or with the cache of an already built sample (``warm_from``) when drawing the
+    charts again is not what a test is about."""
     for name in ("content", "journeys", "includes"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    if warm_from is not None:
+        shutil.copytree(warm_from.root / ".cache", root / ".cache")
 
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The repository's sample playbook, copied and built once with --strict."""
+    """The repository's sample playbook, copied and built once per run with --strict, cold.
+    Shared by every test: read it, never change it (copy it with ``sample_copy`` instead)."""
     root = tmp_path_factory.mktemp("sample")
     copy_sample(root)
     sample = Project(root)
     sample.build()
     return sample
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path, sample_site: Project) -> Project:
+    """A copy of the sample's sources in ``tmp_path``, not built yet, with the built sample's
+    chart cache: for tests that change or rebuild the sample."""
+    copy_sample(tmp_path, warm_from=sample_site)
+    return Project(tmp_path)
+
+
+# --- Nothing written inside the repository ---------------------------------------------------
+
+_SCREENSHOTS = pytest.StashKey[Path]()
+
+
+@pytest.fixture(scope="session")
+def screenshots(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save screenshots: ``JOURNEYBOOK_SCREENSHOTS`` if set (to keep
+    them), else pytest's temporary folder; the folder is printed at the end of the run."""
+    chosen = os.environ.get("JOURNEYBOOK_SCREENSHOTS")
+    folder = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    request.config.stash[_SCREENSHOTS] = folder
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
+                            config: pytest.Config) -> None:
+    if _SCREENSHOTS in config.stash:
+        terminalreporter.write_line(f"screenshots: {config.stash[_SCREENSHOTS]}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Whatever drives Chromium is a browser test, marked or not, so `-m "not browser"` can
+    # be trusted to start no browser.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -233,6 +233,7 @@ def _articles(site: Path) -> dict[str, str]:
     return pages
 
 
+@pytest.mark.slow
 def test_generate_gives_the_same_pages_as_the_plugin(tmp_path: Path, sample_site: Project,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(sample_site.root)

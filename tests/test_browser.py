@@ -6,6 +6,7 @@ Skipped with a reason when Chromium is not installed; `.ci/run` installs it, so 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -14,11 +15,10 @@ from journeybook.playbook import Playbook
 
 from .conftest import CHROMIUM, FIXTURES, ROOT, Project, serve
 
-SCREENSHOTS = ROOT / "test-output" / "screenshots"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -149,13 +149,13 @@ SCREENS = {
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_sample_pages_render_and_are_screenshotted(browser, sample_url: str, scheme: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_sample_pages_render_and_are_screenshotted(browser, sample_url: str, scheme: str,
+                                                  screenshots: Path) -> None:
     for name, path in SCREENS.items():
         dialogs: list[str] = []
         page = _open(browser, sample_url + path, dialogs, scheme)
         assert page.locator("article h1").count() == 1
-        page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.png", full_page=False)
+        page.screenshot(path=screenshots / f"{name}-{scheme}.png", full_page=False)
         page.close()
 
 
@@ -321,7 +321,7 @@ def test_no_serious_accessibility_violations(browser, sample_url: str, name: str
     assert serious == []
 
 
-def test_printed_checklist_is_a_clean_sheet(browser, sample_url: str) -> None:
+def test_printed_checklist_is_a_clean_sheet(browser, sample_url: str, screenshots: Path) -> None:
     page = browser.new_page()
     page.goto(sample_url + "journeys/goi-tong-dai/checklist/")
     _tick(page, 0)
@@ -332,6 +332,5 @@ def test_printed_checklist_is_a_clean_sheet(browser, sample_url: str) -> None:
     indicator = page.locator("article .task-list-indicator").nth(1)
     border = indicator.evaluate("e => getComputedStyle(e, '::before').borderTopStyle")
     assert border == "solid"  # an empty box a pen can tick
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "checklist-print.png")
+    page.screenshot(path=screenshots / "checklist-print.png")
     page.close()

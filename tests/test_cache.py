@@ -197,6 +197,7 @@ def _mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, env=ENV)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cache_dir", ["cache-file", "cache-file/journeybook"])
 def test_unusable_cache_folder_gives_one_warning(project, cache_dir: str) -> None:
     p = project(language="en", mkdocs_yml=MINIMAL_MKDOCS.format(language="en").replace(
@@ -270,6 +271,7 @@ def test_alternating_configurations_keep_each_others_charts(
         assert _chart_counts(caplog) == (0, 4)
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_both_succeed(project) -> None:
     # Enough charts to be drawn by worker processes: the two builds overlap for a while.
     vi, en = _two_languages(project, journeys=4)

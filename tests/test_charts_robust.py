@@ -6,6 +6,7 @@ import textwrap
 import unicodedata
 import xml.etree.ElementTree as ET
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -144,6 +145,7 @@ hostile_names = st.text(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(25))
 @given(
     names=st.lists(hostile_names, min_size=1, max_size=14),

@@ -386,6 +386,7 @@ class _Writer:
 EXAMPLES = 60 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else settings().max_examples
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
 @given(st.data())
 def test_every_comment_stays_next_to_the_same_key(draw: st.DataObject) -> None:

@@ -242,6 +242,7 @@ ODD_TEXTS = ['A\nB', 'say "hi"', "it's", "# not a comment", "key: value", "- das
              "\u2028 \x85 \x7f", "*star", "&amp", "!tag", "%percent", "@at", "`tick`"]
 
 
+@pytest.mark.slow
 def test_new_keeps_odd_titles_and_stage_names_and_the_result_builds(
     project: Callable[..., Project], monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

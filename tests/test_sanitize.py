@@ -104,12 +104,11 @@ def _normalised(html: str) -> str:
     return soup.decode()
 
 
+@pytest.mark.slow
 def test_cleaning_the_sample_changes_nothing_it_should_keep(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        sample_copy: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every element, attribute and class that the templates and Markdown extensions write
     for the sample survives the sanitiser: the allowlist is not narrower than the site."""
-    from .conftest import copy_sample
-
     seen: dict[str, str] = {}
 
     def recording_clean(html: str) -> str:
@@ -118,8 +117,7 @@ def test_cleaning_the_sample_changes_nothing_it_should_keep(
         return cleaned
 
     monkeypatch.setattr(journeybook.plugin, "clean", recording_clean)
-    copy_sample(tmp_path)
-    Project(tmp_path).build()
+    sample_copy.build()
     assert len(seen) > 40  # every generated page went through it
     for before, after in seen.items():
         assert _normalised(after) == _normalised(before)
@@ -270,6 +268,7 @@ markdown_extensions:
     return Project(root)
 
 
+@pytest.mark.slow
 # Each example is a full build; a failure is reported as found (shrinking would rebuild the
 # site hundreds of times).
 @settings(max_examples=examples(12), phases=[Phase.explicit, Phase.reuse, Phase.generate])

@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from .conftest import FIXTURES
 
 
@@ -29,6 +31,7 @@ def _wait_for(log: Path, pattern: str, count: int, timeout: float = 90) -> None:
     raise AssertionError(f"waited {timeout}s for {pattern!r}:\n{log.read_text()}")
 
 
+@pytest.mark.slow
 def test_serve_draws_in_parallel_and_rebuilds_after_a_journey_edit(project) -> None:
     p = project(language="en")
     small = (FIXTURES / "small.yaml").read_text("utf-8")

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, copy_sample, serve
+from .conftest import CHROMIUM, Project, copy_sample, serve
+
+# Two `mike deploy`s of the whole sample: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 # mike runs `mkdocs` from PATH: make it this environment's.
 BIN = str(Path(sys.executable).parent)
@@ -41,9 +44,9 @@ def tree(repo: Path, path: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def repo(tmp_path_factory: pytest.TempPathFactory, sample_site: Project) -> Path:
     root = tmp_path_factory.mktemp("release")
-    copy_sample(root)
+    copy_sample(root, warm_from=sample_site)  # the charts are not what versions are about
     (root / ".gitignore").write_text("site/\n.cache/\n", "utf-8")
     run(root, "git", "init", "-q", "-b", "main")
     run(root, "git", "add", "-A")
@@ -101,6 +104,7 @@ def test_pages_work_inside_a_version_folder(repo: Path) -> None:
     assert '"version": {"alias": true, "default": "latest", "provider": "mike"}' in page
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)")
 def test_every_page_shows_its_version_in_the_browser(repo: Path, tmp_path: Path,
                                                      browser) -> None:
