@@ -23,7 +23,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from journeybook.cache import ChartCache, JourneyCache
-from journeybook.charts import ChartSpec, Point, render, render_all
+from journeybook.charts import ChartSpec, CurveLegend, Point, render, render_all
 from journeybook.cli import main
 from journeybook.source import load_journeys
 
@@ -296,7 +296,7 @@ def test_two_builds_at_once_both_succeed(project) -> None:
 def _spec(name: str, emotion: int) -> ChartSpec:
     return ChartSpec(kind="curve", points=(Point("tp", name, "Stage", emotion, None, False),),
                      levels=("−2", "−1", "0", "+1", "+2"),
-                     legend=("As-is", "Target", "Moment", "Pain"))
+                     legend=CurveLegend("As-is", "Target", "Moment", "Pain"))
 
 
 def _age(paths: list[Path], seconds: float) -> None:

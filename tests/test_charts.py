@@ -5,13 +5,23 @@ from __future__ import annotations
 import logging
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import pytest
 from matplotlib import font_manager, ft2font
 
 from journeybook.cache import ChartCache
-from journeybook.charts import PALETTES, ChartSpec, Point, _curve, render, render_all
+from journeybook.charts import (
+    PALETTES,
+    ChartSpec,
+    CurveLegend,
+    Point,
+    TrendLegend,
+    draw,
+    render,
+    render_all,
+)
 from journeybook.i18n import labels
 from journeybook.pages import build_site
 from journeybook.playbook import Playbook
@@ -20,7 +30,8 @@ from .conftest import FIXTURES, ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
 LEVELS = tuple(labels("vi")[f"emotion_{i}"] for i in range(-2, 3))
-LEGEND = ("Hiện tại", "Mục tiêu", "Khoảnh khắc quyết định", "Điểm đau")
+LEGEND = CurveLegend(as_is="Hiện tại", target="Mục tiêu", moment_of_truth="Khoảnh khắc quyết định",
+                     pain_point="Điểm đau")
 
 
 def spec(points: list[tuple[str, int, int | None]], stage_size: int = 3, **kw) -> ChartSpec:
@@ -89,7 +100,8 @@ def test_vietnamese_text_stays_text_and_every_glyph_exists() -> None:
     font = ft2font.FT2Font(font_manager.findfont("DejaVu Sans", fallback_to_default=False))
     charmap = font.get_charmap()
     used = {c for s in site.charts.values() for p in s.points for c in p.name + p.stage}
-    used |= {c for c in "".join(LEVELS + LEGEND)}
+    used |= {c for c in "".join(LEVELS) + LEGEND.as_is + LEGEND.target + LEGEND.moment_of_truth
+             + LEGEND.pain_point}
     assert [c for c in sorted(used) if c.strip() and ord(c) not in charmap] == []
 
 
@@ -123,7 +135,7 @@ def _overlaps(boxes) -> list[tuple[int, int]]:
 
 def test_long_names_wrap_without_overlapping() -> None:
     long = "Tổng đài viên tuyến một tiếp nhận và xác minh thông tin khách hàng"
-    figure = _curve(spec([(f"{long} {i}", i % 5 - 2, None) for i in range(8)]), PALETTES["light"])
+    figure = draw(spec([(f"{long} {i}", i % 5 - 2, None) for i in range(8)]))
     figure.canvas.draw()
     labels_ = touchpoint_labels(figure)
     assert len(labels_) == 8
@@ -135,7 +147,7 @@ def test_long_names_wrap_without_overlapping() -> None:
 def test_forty_touchpoints_stay_readable() -> None:
     names = [f"Bước {i}: một điểm chạm có cái tên dài dòng không cần thiết" for i in range(40)]
     chart = spec([(n, i % 5 - 2, (i + 1) % 5 - 2) for i, n in enumerate(names)], stage_size=8)
-    figure = _curve(chart, PALETTES["light"])
+    figure = draw(chart)
     figure.canvas.draw()
     axes = figure.axes[0]
     labels_ = touchpoint_labels(figure)
@@ -271,15 +283,26 @@ def test_user_text_in_svg_is_text() -> None:
 def test_legend_wraps_inside_a_narrow_chart() -> None:
     chart = ChartSpec("curve", (Point("a", "Một", "S", -1, 1, True, 0),
                                 Point("b", "Hai", "S", 1, 2, False, 1)),
-                      LEVELS, (*LEGEND, "Đo ngày 2026-10-20"))
-    figure = _curve(chart, PALETTES["light"])
+                      LEVELS, replace(LEGEND, measured="Đo ngày 2026-10-20"))
+    figure = draw(chart)
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
     bounds = figure.bbox
     texts = [t for ax in figure.axes for t in ax.texts
-             if t.get_text() in (*LEGEND, "Đo ngày 2026-10-20")]
+             if t.get_text() in (*astuple(chart.legend), "Đo ngày 2026-10-20")]
     assert len(texts) == 5
     for text in texts:
         box = text.get_window_extent(renderer)
         assert bounds.x0 <= box.x0 and box.x1 <= bounds.x1, text.get_text()
     assert 'id="measured"' in render(chart)["light"].decode()
+
+
+def test_a_chart_takes_the_legend_of_its_kind() -> None:
+    points = (Point("a", "Một", "S", -1, 1, True),)
+    with pytest.raises(TypeError, match="a trend chart takes a TrendLegend legend"):
+        ChartSpec("trend", points, (), LEGEND)
+    with pytest.raises(TypeError, match="a curve chart takes a CurveLegend legend"):
+        ChartSpec("curve", points, LEVELS, TrendLegend(nps="NPS", csat="CSAT", target="Mục tiêu"))
+    # Equal specs are one chart: one cache key, one entry in a set.
+    assert len({spec([("A", 0, 1)]), spec([("A", 0, 1)])}) == 1
+    assert spec([("A", 0, 1)]).key() == spec([("A", 0, 1)]).key() != spec([("A", 0, 2)]).key()

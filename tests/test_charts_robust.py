@@ -10,7 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeybook.charts import ChartSpec, Point, Round, render, render_comparison
+from journeybook.charts import (
+    ChartSpec,
+    ComparedJourney,
+    ComparedTouchpoint,
+    ComparisonLegend,
+    CurveLegend,
+    MetricTargets,
+    Point,
+    Round,
+    TrendLegend,
+    render,
+    render_comparison,
+)
 from journeybook.i18n import labels
 from journeybook.playbook import Playbook
 
@@ -90,8 +102,9 @@ def test_dollars_and_underscores_are_drawn_literally_in_every_chart(project) -> 
 
 def test_the_diff_chart_draws_titles_names_and_legend_literally() -> None:
     svg = render_comparison(
-        [("Deposits $5 _x", [("Pay $x_$ now", -1, 1), ("_nolegend_", None, 0)])],
-        ("_before $", "after $x_$"),
+        [ComparedJourney("Deposits $5 _x", (ComparedTouchpoint("Pay $x_$ now", -1, 1),
+                                             ComparedTouchpoint("_nolegend_", None, 0)))],
+        ComparisonLegend(before="_before $", after="after $x_$"),
     )
     drawn = texts(svg)
     for text in ("Deposits $5 _x", "Pay $x_$ now", "_nolegend_", "_before $", "after $x_$"):
@@ -163,10 +176,10 @@ def test_any_text_draws_literally_in_a_valid_svg(names: list[str], stages: list[
         for i, name in enumerate(names)
     )
     curve = ChartSpec("curve", points, tuple(t[f"emotion_{i}"] for i in range(-2, 3)),
-                      ("As is", "Target", "Moment", "Pain", "Measured on 2026-03-01"))
-    trend = ChartSpec("trend", points, (), ("NPS", "CSAT", "Target"),
+                      CurveLegend("As is", "Target", "Moment", "Pain", "Measured on 2026-03-01"))
+    trend = ChartSpec("trend", points, (), TrendLegend("NPS", "CSAT", "Target"),
                       rounds=(Round("2026-03-01", tuple(emotions[: len(names)]), 10, 80),),
-                      targets=(40, None))
+                      targets=MetricTargets(nps=40))
     for spec in (curve, trend):
         svgs = render(spec)  # never raises, never warns (warnings are errors here)
         for svg in svgs.values():

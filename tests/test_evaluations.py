@@ -229,7 +229,7 @@ def test_trend_chart_data(tmp_path: Path) -> None:
     assert [p.id for p in trend.points] == ["search", "checkout", "confirmation-call"]
     assert [r.scores for r in trend.rounds] == [(-1, -2, 1), (1, 0, None)]
     assert [(r.nps, r.csat) for r in trend.rounds] == [(10, 70), (25, None)]
-    assert trend.targets == (40, 85)
+    assert (trend.targets.nps, trend.targets.csat) == (40, 85)
     svg = render(trend)["light"].decode()
     for gid in ("score-search-0", "score-checkout-1", "nps", "csat", "nps-target"):
         assert f'id="{gid}"' in svg
@@ -237,7 +237,7 @@ def test_trend_chart_data(tmp_path: Path) -> None:
     # The journey curve shows the latest round's measurements beside the map.
     curve = site.charts["journeys/kettle/charts/journey"]
     assert [p.measured for p in curve.points] == [1, None, 0, None]
-    assert curve.legend[4] == "Measured 2026-09-01"
+    assert curve.legend.measured == "Measured 2026-09-01"
     assert 'id="measured"' in render(curve)["light"].decode()
 
 

@@ -17,7 +17,7 @@ from .authoring import (
     to_json,
     to_mermaid,
 )
-from .charts import render_comparison
+from .charts import ComparedJourney, ComparedTouchpoint, ComparisonLegend, render_comparison
 from .diff import compare, journeys_at
 from .files import write_atomic
 from .fmt import format_file
@@ -120,11 +120,13 @@ def _diff(args: argparse.Namespace) -> int:
             old = {tp.id: tp for _, tp in change.before.touchpoints()} if change.before else {}
             new = {tp.id: tp for _, tp in change.after.touchpoints()} if change.after else {}
             order = [*new, *(i for i in old if i not in new)]
-            items.append((change.journey.title, [
-                ((new.get(i) or old[i]).name, old[i].emotion if i in old else None,
-                 new[i].emotion if i in new else None) for i in order]))
-        Path(args.chart).write_bytes(
-            render_comparison(items, (t["diff_before"], t["diff_after"])))
+            items.append(ComparedJourney(change.journey.title, tuple(
+                ComparedTouchpoint(name=(new.get(i) or old[i]).name,
+                                   before=old[i].emotion if i in old else None,
+                                   after=new[i].emotion if i in new else None)
+                for i in order)))
+        Path(args.chart).write_bytes(render_comparison(
+            items, ComparisonLegend(before=t["diff_before"], after=t["diff_after"])))
     return 0
 
 

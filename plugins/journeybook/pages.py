@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from .charts import ChartSpec, Kind, Point, Round
+from .charts import ChartSpec, CurveLegend, Kind, MetricTargets, Point, Round, TrendLegend
 from .escape import alt, cell, escape_text, indented, inline, quoted, score
 from .i18n import labels
 from .model import Evaluation, Journey, Stage, Touchpoint
@@ -155,7 +155,7 @@ class _Renderer:
         if kind == "sparkline":
             # A sparkline draws the as-is line and nothing else: its key holds only that.
             spec = ChartSpec(kind, tuple(Point("", "", "", tp.emotion, None, False)
-                                         for _, tp in rows), (), ())
+                                         for _, tp in rows), ())
         else:
             spec = ChartSpec(
                 kind=kind,
@@ -164,8 +164,10 @@ class _Renderer:
                                    latest.scores.get(tp.id) if latest else None)
                              for s, tp in rows),
                 levels=tuple(t[f"emotion_{level}"] for level in range(-2, 3)),
-                legend=(t["as_is"], t["target"], t["moment_of_truth"], t["pain_point"],
-                        t["measured_on"].format(date=latest.date) if latest else ""),
+                legend=CurveLegend(
+                    as_is=t["as_is"], target=t["target"], moment_of_truth=t["moment_of_truth"],
+                    pain_point=t["pain_point"],
+                    measured=t["measured_on"].format(date=latest.date) if latest else ""),
             )
         path = chart_path(journey, stage, kind)
         self.site.charts[path] = spec
@@ -199,11 +201,12 @@ class _Renderer:
             kind="trend",
             points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target,
                                tp.moment_of_truth) for s, tp in rows),
-            levels=(), legend=(t["nps"], t["csat"], t["target"]),
+            levels=(), legend=TrendLegend(nps=t["nps"], csat=t["csat"], target=t["target"]),
             rounds=tuple(Round(e.date.isoformat(), tuple(e.scores.get(tp.id) for _, tp in rows),
                                e.nps, e.csat) for e in rounds),
-            targets=(journey.metrics.nps.target if journey.metrics.nps else None,
-                     journey.metrics.csat.target if journey.metrics.csat else None),
+            targets=MetricTargets(
+                nps=journey.metrics.nps.target if journey.metrics.nps else None,
+                csat=journey.metrics.csat.target if journey.metrics.csat else None),
         )
         path = f"{JOURNEYS}/{journey.id}/charts/trend"
         self.site.charts[path] = spec
