@@ -18,10 +18,10 @@ import re
 import textwrap
 import unicodedata
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -60,18 +60,57 @@ class Round:
 
 
 @dataclass(frozen=True)
+class CurveLegend:
+    """What the legend of an emotion curve calls each series, in the site's language."""
+
+    as_is: str
+    target: str
+    moment_of_truth: str
+    pain_point: str
+    #: Names the round the measured scores come from; empty while no round measured any.
+    measured: str = ""
+
+
+@dataclass(frozen=True)
+class TrendLegend:
+    """What a trend chart calls its metrics and their targets, in the site's language."""
+
+    nps: str
+    csat: str
+    target: str
+
+
+@dataclass(frozen=True)
+class MetricTargets:
+    """The journey's NPS and CSAT targets, drawn on a trend chart."""
+
+    nps: int | None = None
+    csat: int | None = None
+
+
+#: The legend each kind of chart draws: a sparkline has none.
+_LEGEND_OF: Mapping[str, type] = {
+    "curve": CurveLegend, "trend": TrendLegend, "sparkline": type(None),
+}
+
+
+@dataclass(frozen=True)
 class ChartSpec:
     kind: Kind
     points: tuple[Point, ...]
     #: Names of the five emotion levels, −2 … +2, in the site's language.
     levels: tuple[str, ...]
-    #: Legend entries: as-is, to-be, moment of truth, pain point, measured (curve); for a
-    #: trend: NPS, CSAT, target.
-    legend: tuple[str, ...]
+    legend: CurveLegend | TrendLegend | None = None
     #: Evaluation rounds, oldest first (trend charts).
     rounds: tuple[Round, ...] = ()
     #: The journey's NPS and CSAT targets (trend charts).
-    targets: tuple[int | None, int | None] = (None, None)
+    targets: MetricTargets = MetricTargets()
+
+    def __post_init__(self) -> None:
+        # A legend of the wrong kind would draw the wrong words; say so where it is built.
+        if not isinstance(self.legend, _LEGEND_OF[self.kind]):
+            raise TypeError(f"a {self.kind} chart takes a {_LEGEND_OF[self.kind].__name__} "
+                            f"legend, not {type(self.legend).__name__}")
 
     @property
     def has_target(self) -> bool:
@@ -180,12 +219,16 @@ def _plain(text: str) -> str:
 
 def _drawable(spec: ChartSpec) -> ChartSpec:
     """The spec with every text it draws made :func:`_plain`: the one door for chart text."""
+    legend = spec.legend
+    if legend is not None:
+        legend = replace(legend, **{f.name: _plain(getattr(legend, f.name))
+                                    for f in fields(legend)})
     return replace(
         spec,
         points=tuple(replace(p, name=_plain(p.name), stage=_plain(p.stage))
                      for p in spec.points),
         levels=tuple(_plain(level) for level in spec.levels),
-        legend=tuple(_plain(label) for label in spec.legend),
+        legend=legend,
         rounds=tuple(replace(r, date=_plain(r.date)) for r in spec.rounds),
     )
 
@@ -228,17 +271,48 @@ def _text_width(text: str, size: float) -> float:
     return width / 72
 
 
-def _curve(spec: ChartSpec, colours: Mapping[str, str]):
-    # Every label is a plain `text` at a computed place, not an axis tick or a legend: ticks
-    # and legends cost matplotlib a second layout pass, and a build draws thousands of these.
-    pyplot = _matplotlib()
-    points = spec.points
+def _signed(value: int) -> str:
+    """A score as the charts print it: "+1", "0", "−2" (a true minus sign)."""
+    return f"{value:+d}".replace("+0", "0").replace("-", "\u2212")
+
+
+# --- the emotion curve -------------------------------------------------------------------
+# Every label is a plain `text` at a computed place, not an axis tick or a legend: ticks and
+# legends cost matplotlib a second layout pass, and a build draws thousands of these.
+
+#: Margins of the curve's plot, left (level names) and right, and its height, in inches.
+_CURVE_LEFT, _CURVE_RIGHT, _CURVE_PLOT = 1.3, 0.15, 2.5
+
+#: A legend entry: its label and the matplotlib line style of its sample.
+_Key = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _CurveLayout:
+    """Where an emotion curve puts things, in inches."""
+
+    width: float
+    height: float
+    #: Room under the plot for the touchpoint names.
+    bottom: float
+    #: Width given to each touchpoint.
+    slot: float
+    #: Names turn and shorten when the slots are too narrow to wrap them in.
+    rotate: bool
+    label_size: float
+    #: Touchpoint names as drawn: wrapped, or shortened when turned.
+    names: tuple[str, ...]
+    #: (row, x) of each legend entry, and how many rows the legend takes.
+    places: tuple[tuple[int, float], ...]
+    rows: int
+
+
+def _curve_layout(points: tuple[Point, ...], legend: list[str]) -> _CurveLayout:
     n = len(points)
     # Wide enough that labels never overlap, narrow enough to fit the page: beyond ~9
     # touchpoints the labels turn and shorten instead of the chart growing.
-    left, right = 1.3, 0.15
-    width = min(max(left + right + 0.9 * n, 6.0), 10.0)
-    slot = (width - left - right) / max(n, 1)  # inches per touchpoint
+    width = min(max(_CURVE_LEFT + _CURVE_RIGHT + 0.9 * n, 6.0), 10.0)
+    slot = (width - _CURVE_LEFT - _CURVE_RIGHT) / max(n, 1)
     rotate = slot < 0.85
     label_size = 7.5 if n > 24 else 9.0
     if rotate:
@@ -250,32 +324,72 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
         names = [_wrap(p.name, chars, 3) for p in points]
         lines = max(name.count("\n") + 1 for name in names)
         bottom = 0.2 + lines * label_size * 1.25 / 72
-    shown = [spec.legend[0]]
-    shown += [spec.legend[1]] if spec.has_target else []
-    shown += [spec.legend[2]] if any(p.moment_of_truth for p in points) else []
-    shown += [spec.legend[3]] if any(p.emotion < 0 for p in points) else []
-    shown += [spec.legend[4]] if spec.has_measured else []
-    places = _legend_places(shown, width)
+    places = _legend_places(legend, width)
     rows = max(row for row, _ in places) + 1
-    plot, top = 2.5, 0.5 + 0.3 * rows
-    height = bottom + plot + top
+    top = 0.5 + 0.3 * rows
+    return _CurveLayout(width=width, height=bottom + _CURVE_PLOT + top, bottom=bottom,
+                        slot=slot, rotate=rotate, label_size=label_size, names=tuple(names),
+                        places=tuple(places), rows=rows)
+
+
+def _curve_keys(spec: ChartSpec, colours: Mapping[str, str]) -> list[_Key]:
+    """The legend entries of what the curve draws; line style and marker tell the series
+    apart without colour."""
+    legend = spec.legend
+    assert isinstance(legend, CurveLegend)  # ChartSpec checks it
+    candidates: list[tuple[bool, str, dict[str, Any]]] = [
+        (True, legend.as_is, {"color": colours["as_is"], "lw": 2.2, "marker": "o",
+                              "markersize": 6, "markeredgecolor": "white"}),
+        (spec.has_target, legend.target, {"color": colours["to_be"], "lw": 1.8,
+                                          "ls": (0, (5, 3)), "marker": "D", "markersize": 5,
+                                          "markerfacecolor": "none"}),
+        (any(p.moment_of_truth for p in spec.points), legend.moment_of_truth,
+         {"color": colours["moment"], "lw": 0, "marker": "*", "markersize": 11}),
+        (any(p.emotion < 0 for p in spec.points), legend.pain_point,
+         {"color": colours["pain"], "lw": 0, "marker": "v", "markersize": 7}),
+        (spec.has_measured, legend.measured, {"color": colours["measured"], "lw": 1.6,
+                                              "ls": (0, (1, 2)), "marker": "s",
+                                              "markersize": 5, "markeredgecolor": "white"}),
+    ]
+    return [(label, style) for shown, label, style in candidates if shown]
+
+
+def _curve(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
+    pyplot = _matplotlib()
+    keys = _curve_keys(spec, colours)
+    layout = _curve_layout(spec.points, [label for label, _ in keys])
+    width, height = layout.width, layout.height
     figure = pyplot.figure(figsize=(width, height))
     figure.patch.set_alpha(0)
-    axes = figure.add_axes((left / width, bottom / height, (width - left - right) / width,
-                            plot / height))
+    axes = figure.add_axes((_CURVE_LEFT / width, layout.bottom / height,
+                            (width - _CURVE_LEFT - _CURVE_RIGHT) / width, _CURVE_PLOT / height))
     axes.set_axis_off()
-    axes.set_xlim(-0.5, n - 0.5)
+    axes.set_xlim(-0.5, len(spec.points) - 0.5)
     axes.set_ylim(-2.6, 2.6)
-    xs = list(range(n))
+    _draw_stages(axes, spec.points, layout.slot, colours)
+    _draw_levels(axes, spec.levels, layout.slot, colours)
+    _draw_touchpoint_names(axes, spec.points, layout, colours)
+    _draw_lines(axes, spec, colours)
+    _draw_markers(axes, spec.points, colours)
+    _draw_curve_legend(figure, keys, layout, colours)
+    return figure
 
-    # Stage bands, shaded alternately and named above the plot.
-    stages: list[tuple[str, int, int]] = []
+
+def _stage_spans(points: tuple[Point, ...]) -> list[tuple[str, int, int]]:
+    """(stage name, first, last index) of each run of touchpoints in the same stage."""
+    spans: list[tuple[str, int, int]] = []
     first = 0
-    for i in range(1, n + 1):
-        if i == n or points[i].stage != points[i - 1].stage:
-            stages.append((points[first].stage, first, i - 1))
+    for i in range(1, len(points) + 1):
+        if i == len(points) or points[i].stage != points[i - 1].stage:
+            spans.append((points[first].stage, first, i - 1))
             first = i
-    for number, (name, first, last) in enumerate(stages):
+    return spans
+
+
+def _draw_stages(axes: Any, points: tuple[Point, ...], slot: float,
+                 colours: Mapping[str, str]) -> None:
+    """Stage bands, shaded alternately and named above the plot."""
+    for number, (name, first, last) in enumerate(_stage_spans(points)):
         if number % 2 == 0:
             axes.axvspan(first - 0.5, last + 0.5, color=colours["band"], zorder=0, lw=0)
         chars = max(int((last - first + 1) * slot * 72 / 6.2), 6)
@@ -283,41 +397,53 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
                   fontsize=9.5, fontweight="bold", color=colours["muted"], linespacing=1.1,
                   gid=f"stage-{number}")
 
-    # Levels: grid lines, a stronger zero line, and their names on the left.
-    for level, name in zip((-2, -1, 0, 1, 2), spec.levels, strict=True):
+
+def _draw_levels(axes: Any, levels: tuple[str, ...], slot: float,
+                 colours: Mapping[str, str]) -> None:
+    """Levels: grid lines, a stronger zero line, and their names on the left."""
+    for level, name in zip((-2, -1, 0, 1, 2), levels, strict=True):
         axes.axhline(level, color=colours["zero" if level == 0 else "grid"],
                      lw=1.0 if level == 0 else 0.6, zorder=1)
-        sign = f"{level:+d}".replace("+0", "0").replace("-", "\u2212")
-        axes.text(-0.5 - 0.1 / slot, level, f"{sign}  {name}", ha="right", va="center",
-                  fontsize=9.5, color=colours["text"])
+        axes.text(-0.5 - 0.1 / slot, level, f"{_signed(level)}  {name}", ha="right",
+                  va="center", fontsize=9.5, color=colours["text"])
 
-    # Touchpoint names under the plot, each named by the touchpoint's id like its marker.
-    for x, name, point in zip(xs, names, points, strict=True):
-        if rotate:
+
+def _draw_touchpoint_names(axes: Any, points: tuple[Point, ...], layout: _CurveLayout,
+                           colours: Mapping[str, str]) -> None:
+    """Touchpoint names under the plot, each named by the touchpoint's id like its marker."""
+    for x, (name, point) in enumerate(zip(layout.names, points, strict=True)):
+        if layout.rotate:
             axes.text(x, -2.75, name, rotation=55, ha="right", va="top",
-                      rotation_mode="anchor", fontsize=label_size, color=colours["text"],
-                      gid=f"name-{point.id}")
+                      rotation_mode="anchor", fontsize=layout.label_size,
+                      color=colours["text"], gid=f"name-{point.id}")
         else:
-            axes.text(x, -2.75, name, ha="center", va="top", fontsize=label_size,
+            axes.text(x, -2.75, name, ha="center", va="top", fontsize=layout.label_size,
                       linespacing=1.05, color=colours["text"], gid=f"name-{point.id}")
 
-    axes.plot(xs, [p.emotion for p in points], color=colours["as_is"], lw=2.2, zorder=3,
-              solid_capstyle="round")
-    if spec.has_target:
-        targets = [(x, p.target) for x, p in zip(xs, points, strict=True) if p.target is not None]
+
+def _draw_lines(axes: Any, spec: ChartSpec, colours: Mapping[str, str]) -> None:
+    """The as-is line, and the to-be and measured ones when there are any."""
+    points = spec.points
+    axes.plot(list(range(len(points))), [p.emotion for p in points], color=colours["as_is"],
+              lw=2.2, zorder=3, solid_capstyle="round")
+    targets = [(x, p.target) for x, p in enumerate(points) if p.target is not None]
+    if targets:
         axes.plot(*zip(*targets, strict=True), color=colours["to_be"], lw=1.8,
                   ls=(0, (5, 3)), zorder=2, marker="D", markersize=5.5, markerfacecolor="none",
                   markeredgewidth=1.4, gid="to-be")
-    if spec.has_measured:
-        measured = [(x, p.measured) for x, p in zip(xs, points, strict=True)
-                    if p.measured is not None]
+    measured = [(x, p.measured) for x, p in enumerate(points) if p.measured is not None]
+    if measured:
         axes.plot(*zip(*measured, strict=True), color=colours["measured"], lw=1.6,
                   ls=(0, (1, 2)), zorder=3, marker="s", markersize=6,
                   markerfacecolor=colours["measured"], markeredgecolor="white",
                   markeredgewidth=0.8, gid="measured")
-    for x, point in zip(xs, points, strict=True):
+
+
+def _draw_markers(axes: Any, points: tuple[Point, ...], colours: Mapping[str, str]) -> None:
+    """One marker per touchpoint, named by its id, so tests and scripts can read the SVG;
+    a star over each moment of truth."""
+    for x, point in enumerate(points):
         pain = point.emotion < 0
-        # One marker per touchpoint, named by its id, so tests and scripts can read the SVG.
         axes.plot([x], [point.emotion], linestyle="none", zorder=4,
                   marker="v" if pain else "o", markersize=8 if pain else 7,
                   markerfacecolor=colours["pain"] if pain else colours["as_is"],
@@ -327,33 +453,19 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]):
             axes.plot([x], [point.emotion + 0.38], linestyle="none", zorder=5, marker="*",
                       markersize=12, color=colours["moment"], gid=f"moment-{point.id}")
 
-    # Legend, in one row above everything; line style and marker tell the series apart
-    # without colour.
-    entries = [(spec.legend[0], {"color": colours["as_is"], "lw": 2.2, "marker": "o",
-                                 "markersize": 6, "markeredgecolor": "white"})]
-    if spec.has_target:
-        entries.append((spec.legend[1], {"color": colours["to_be"], "lw": 1.8,
-                                         "ls": (0, (5, 3)), "marker": "D", "markersize": 5,
-                                         "markerfacecolor": "none"}))
-    if any(p.moment_of_truth for p in points):
-        entries.append((spec.legend[2], {"color": colours["moment"], "lw": 0, "marker": "*",
-                                         "markersize": 11}))
-    if any(p.emotion < 0 for p in points):
-        entries.append((spec.legend[3], {"color": colours["pain"], "lw": 0, "marker": "v",
-                                         "markersize": 7}))
-    if spec.has_measured:
-        entries.append((spec.legend[4], {"color": colours["measured"], "lw": 1.6,
-                                         "ls": (0, (1, 2)), "marker": "s", "markersize": 5,
-                                         "markeredgecolor": "white"}))
+
+def _draw_curve_legend(figure: Any, keys: list[_Key], layout: _CurveLayout,
+                       colours: Mapping[str, str]) -> None:
+    """The legend, above everything, in as many rows as its entries need."""
+    width, height, rows = layout.width, layout.height, layout.rows
     key = figure.add_axes((0, (height - 0.3 * rows) / height, 1, 0.3 * rows / height))
     key.set_axis_off()
     key.set_xlim(0, width)
     key.set_ylim(rows, 0)
-    for (label, style), (row, at) in zip(entries, places, strict=True):
+    for (label, style), (row, at) in zip(keys, layout.places, strict=True):
         y = row + 0.5
         key.plot([at, at + 0.18, at + 0.36], [y, y, y], markevery=[1], **style)
         key.text(at + 0.45, y, label, va="center", fontsize=9, color=colours["text"])
-    return figure
 
 
 def _legend_places(labels: list[str], width: float) -> list[tuple[int, float]]:
@@ -388,100 +500,198 @@ def _sparkline(spec: ChartSpec, colours: Mapping[str, str]):
     return figure
 
 
-def _trend(spec: ChartSpec, colours: Mapping[str, str]):
+# --- the trend of evaluation rounds ----------------------------------------------------
+
+#: Margins of the trend chart (touchpoint names left, target names right) and the size of a
+#: score cell, in inches.
+_TREND_LEFT, _TREND_RIGHT, _CELL_W, _CELL_H = 3.2, 1.7, 1.0, 0.3
+
+
+@dataclass(frozen=True)
+class _TrendLayout:
+    """Heights of a trend chart's parts, bottom to top, in inches: the legend's foot, the
+    metrics chart, a gap, the grid of scores, and the dates heading the columns."""
+
+    width: float
+    height: float
+    foot: float
+    metrics: float
+    gap: float
+    grid: float
+
+
+def _trend_layout(spec: ChartSpec, rows: int) -> _TrendLayout:
+    metrics = _has_metrics(spec)
+    grid_h = _CELL_H * rows
+    metrics_h = 2.0 if metrics else 0.0
+    head, gap, foot = 0.45, (0.75 if metrics else 0.0), 0.55
+    return _TrendLayout(
+        width=max(_TREND_LEFT + _TREND_RIGHT + _CELL_W * len(spec.rounds), 6.0),
+        height=head + grid_h + gap + metrics_h + foot,
+        foot=foot, metrics=metrics_h, gap=gap, grid=grid_h,
+    )
+
+
+def _has_metrics(spec: ChartSpec) -> bool:
+    return any(r.nps is not None or r.csat is not None for r in spec.rounds)
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One metric of the trend chart: a line of its value per round, and its target."""
+
+    #: The :class:`Round` field it reads, which also names its line in the SVG.
+    name: Literal["nps", "csat"]
+    label: str
+    target: int | None
+    #: Names the target line in the margin: "Target NPS".
+    target_label: str
+    colour: str
+    style: str | tuple[int, tuple[int, int]]
+    marker: str
+
+    def values(self, rounds: tuple[Round, ...]) -> list[tuple[float, int]]:
+        """(x, value) of each round that measured it; a round's column is centred on x."""
+        return [(column + 0.5, value) for column, r in enumerate(rounds)
+                if (value := getattr(r, self.name)) is not None]
+
+
+def _trend_series(spec: ChartSpec, colours: Mapping[str, str]) -> tuple[_Series, _Series]:
+    legend = spec.legend
+    assert isinstance(legend, TrendLegend)  # ChartSpec checks it
+    return (
+        _Series(name="nps", label=legend.nps, target=spec.targets.nps,
+                target_label=f"{legend.target} {legend.nps}", colour=colours["as_is"],
+                style="-", marker="o"),
+        _Series(name="csat", label=legend.csat, target=spec.targets.csat,
+                target_label=f"{legend.target} {legend.csat}", colour=colours["to_be"],
+                style=(0, (5, 3)), marker="D"),
+    )
+
+
+def _trend(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
     """Measured score per touchpoint and round (a grid of numbers on coloured cells), and NPS
     and CSAT per round against the journey's targets."""
     pyplot = _matplotlib()
     rows = [(i, p) for i, p in enumerate(spec.points)
             if any(r.scores[i] is not None for r in spec.rounds)]
-    rounds = spec.rounds
-    n = len(rounds)
-    left, right, cell_w, cell_h = 3.2, 1.7, 1.0, 0.3
-    width = max(left + right + cell_w * n, 6.0)
-    metrics = any(r.nps is not None or r.csat is not None for r in rounds)
-    grid_h = cell_h * len(rows)
-    metrics_h = 2.0 if metrics else 0.0
-    head, gap, foot = 0.45, (0.75 if metrics else 0.0), 0.55
-    height = head + grid_h + gap + metrics_h + foot
-    figure = pyplot.figure(figsize=(width, height))
+    layout = _trend_layout(spec, len(rows))
+    figure = pyplot.figure(figsize=(layout.width, layout.height))
     figure.patch.set_alpha(0)
-    cells_w = cell_w * n
+    _draw_dates(figure, spec.rounds, layout, colours)
+    if rows:
+        _draw_scores(figure, spec.rounds, rows, layout, colours)
+    if layout.metrics:
+        shown = _draw_metrics(figure, spec, layout, colours)
+        _draw_metrics_legend(figure, shown, layout, colours)
+    return figure
+
+
+def _draw_dates(figure: Any, rounds: tuple[Round, ...], layout: _TrendLayout,
+                colours: Mapping[str, str]) -> None:
     # Dates head the columns, placed in inches rather than on the grid: when no round
     # scored any touchpoint there is no grid (an axes of no height cannot be scaled).
-    top = foot + metrics_h + gap + grid_h
+    top = layout.foot + layout.metrics + layout.gap + layout.grid
     for column, this in enumerate(rounds):
-        figure.text((left + cell_w * (column + 0.5)) / width, (top + 0.25 * cell_h) / height,
-                    this.date, ha="center", va="bottom", fontsize=9, fontweight="bold",
-                    color=colours["muted"])
-    if rows:
-        grid = figure.add_axes((left / width, (foot + metrics_h + gap) / height,
-                                cells_w / width, grid_h / height))
-        grid.set_axis_off()
-        grid.set_xlim(0, n)
-        grid.set_ylim(len(rows), 0)
-        for row, (index, point) in enumerate(rows):
-            grid.text(-0.12, row + 0.5, _abbreviate(point.name, 42), ha="right", va="center",
-                      fontsize=8.5, color=colours["text"], gid=f"name-{point.id}")
-            for column, this in enumerate(rounds):
-                value = this.scores[index]
-                if value is None:
-                    grid.text(column + 0.5, row + 0.5, "·", ha="center", va="center",
-                              color=colours["muted"], fontsize=9)
-                    continue
-                grid.add_patch(pyplot.Rectangle((column + 0.04, row + 0.06), 0.92, 0.88, lw=0,
-                                                color=colours[f"score_{value}"]))
-                sign = f"{value:+d}".replace("+0", "0").replace("-", "\u2212")
-                grid.text(column + 0.5, row + 0.5, sign, ha="center", va="center", fontsize=9,
-                          color=colours["text"], gid=f"score-{point.id}-{column}")
-    if metrics:
-        chart = figure.add_axes((left / width, foot / height, cells_w / width,
-                                 metrics_h / height))
-        values = [v for r in rounds for v in (r.nps, r.csat) if v is not None]
-        values += [v for v in spec.targets if v is not None]
-        # From a little under the lowest value (or 0) to 100: the numbers, not empty space.
-        low = max(-100, min(0, *values) - 10)
-        chart.set_xlim(0, n)
-        chart.set_ylim(low, 108)
-        chart.set_xticks([])
-        ticks = [v for v in range(-100, 101, 25) if v >= low]
-        chart.set_yticks(ticks)
-        chart.tick_params(colors=colours["text"], length=0, labelsize=8.5)
-        for side in chart.spines.values():
-            side.set_visible(False)
-        for level in ticks:
-            chart.axhline(level, color=colours["zero" if level == 0 else "grid"],
-                          lw=1.0 if level == 0 else 0.6, zorder=0)
-        xs = [column + 0.5 for column in range(n)]
-        series = (("nps", 0, colours["as_is"], "-", "o"), ("csat", 1, colours["to_be"],
-                                                          (0, (5, 3)), "D"))
-        entries = []
-        for name, position, colour, style, marker in series:
-            points = [(x, getattr(r, name)) for x, r in zip(xs, rounds, strict=True)
-                      if getattr(r, name) is not None]
-            if not points:
-                continue
-            chart.plot(*zip(*points, strict=True), color=colour, ls=style, lw=2, marker=marker,
-                       markersize=6, gid=name)
-            for x, value in points:
-                chart.text(x + 0.08, value - 3, str(value), ha="left", va="top", fontsize=8.5,
-                           color=colour)
-            entries.append((spec.legend[position], colour, style, marker))
-            target = spec.targets[position]
-            if target is not None:
-                chart.axhline(target, color=colour, ls=(0, (1, 2)), lw=1.2,
-                              gid=f"{name}-target")
-                # Named in the margin on the right, clear of the values.
-                chart.text(n + 0.06, target, f"{spec.legend[2]} {spec.legend[position]}: "
-                           f"{target}", ha="left", va="center", fontsize=8, color=colour)
-        at = 0.1
-        for label, colour, style, marker in entries:
-            figure.add_artist(pyplot.Line2D(
-                [at / width, (at + 0.18) / width, (at + 0.36) / width], [0.25 / height] * 3,
-                color=colour, ls=style, lw=2, marker=marker, markersize=5, markevery=[1]))
-            figure.text((at + 0.45) / width, 0.25 / height, label, va="center", fontsize=9,
-                        color=colours["text"])
-            at += 0.45 + _text_width(label, 9) + 0.35
-    return figure
+        figure.text((_TREND_LEFT + _CELL_W * (column + 0.5)) / layout.width,
+                    (top + 0.25 * _CELL_H) / layout.height, this.date, ha="center",
+                    va="bottom", fontsize=9, fontweight="bold", color=colours["muted"])
+
+
+def _draw_scores(figure: Any, rounds: tuple[Round, ...], rows: list[tuple[int, Point]],
+                 layout: _TrendLayout, colours: Mapping[str, str]) -> None:
+    """The grid: a row per touchpoint, a column per round, a coloured cell per score."""
+    width, height = layout.width, layout.height
+    grid = figure.add_axes((_TREND_LEFT / width,
+                            (layout.foot + layout.metrics + layout.gap) / height,
+                            _CELL_W * len(rounds) / width, layout.grid / height))
+    grid.set_axis_off()
+    grid.set_xlim(0, len(rounds))
+    grid.set_ylim(len(rows), 0)
+    for row, (index, point) in enumerate(rows):
+        grid.text(-0.12, row + 0.5, _abbreviate(point.name, 42), ha="right", va="center",
+                  fontsize=8.5, color=colours["text"], gid=f"name-{point.id}")
+        for column, this in enumerate(rounds):
+            _draw_score(grid, row, column, this.scores[index], point, colours)
+
+
+def _draw_score(grid: Any, row: int, column: int, value: int | None, point: Point,
+                colours: Mapping[str, str]) -> None:
+    if value is None:
+        grid.text(column + 0.5, row + 0.5, "·", ha="center", va="center",
+                  color=colours["muted"], fontsize=9)
+        return
+    pyplot = _matplotlib()
+    grid.add_patch(pyplot.Rectangle((column + 0.04, row + 0.06), 0.92, 0.88, lw=0,
+                                    color=colours[f"score_{value}"]))
+    grid.text(column + 0.5, row + 0.5, _signed(value), ha="center", va="center", fontsize=9,
+              color=colours["text"], gid=f"score-{point.id}-{column}")
+
+
+def _draw_metrics(figure: Any, spec: ChartSpec, layout: _TrendLayout,
+                  colours: Mapping[str, str]) -> list[_Series]:
+    """NPS and CSAT per round, each with its target; returns the series that have values."""
+    series = _trend_series(spec, colours)
+    chart = _metrics_axes(figure, spec, layout, colours)
+    n = len(spec.rounds)
+    shown = []
+    for this in series:
+        values = this.values(spec.rounds)
+        if not values:
+            continue
+        chart.plot(*zip(*values, strict=True), color=this.colour, ls=this.style, lw=2,
+                   marker=this.marker, markersize=6, gid=this.name)
+        for x, value in values:
+            chart.text(x + 0.08, value - 3, str(value), ha="left", va="top", fontsize=8.5,
+                       color=this.colour)
+        shown.append(this)
+        if this.target is not None:
+            chart.axhline(this.target, color=this.colour, ls=(0, (1, 2)), lw=1.2,
+                          gid=f"{this.name}-target")
+            # Named in the margin on the right, clear of the values.
+            chart.text(n + 0.06, this.target, f"{this.target_label}: {this.target}",
+                       ha="left", va="center", fontsize=8, color=this.colour)
+    return shown
+
+
+def _metrics_axes(figure: Any, spec: ChartSpec, layout: _TrendLayout,
+                  colours: Mapping[str, str]) -> Any:
+    """The metrics chart's axes: a line per 25 points, from a little under the lowest value
+    (or 0) to 100, so the numbers fill it rather than empty space."""
+    width, height, n = layout.width, layout.height, len(spec.rounds)
+    chart = figure.add_axes((_TREND_LEFT / width, layout.foot / height, _CELL_W * n / width,
+                             layout.metrics / height))
+    values = [v for r in spec.rounds for v in (r.nps, r.csat) if v is not None]
+    values += [v for v in (spec.targets.nps, spec.targets.csat) if v is not None]
+    low = max(-100, min(0, *values) - 10)
+    chart.set_xlim(0, n)
+    chart.set_ylim(low, 108)
+    chart.set_xticks([])
+    ticks = [v for v in range(-100, 101, 25) if v >= low]
+    chart.set_yticks(ticks)
+    chart.tick_params(colors=colours["text"], length=0, labelsize=8.5)
+    for side in chart.spines.values():
+        side.set_visible(False)
+    for level in ticks:
+        chart.axhline(level, color=colours["zero" if level == 0 else "grid"],
+                      lw=1.0 if level == 0 else 0.6, zorder=0)
+    return chart
+
+
+def _draw_metrics_legend(figure: Any, shown: list[_Series], layout: _TrendLayout,
+                         colours: Mapping[str, str]) -> None:
+    """The legend, in the foot: a sample of each line that has values, and its name."""
+    pyplot = _matplotlib()
+    width, height = layout.width, layout.height
+    at = 0.1
+    for this in shown:
+        figure.add_artist(pyplot.Line2D(
+            [at / width, (at + 0.18) / width, (at + 0.36) / width], [0.25 / height] * 3,
+            color=this.colour, ls=this.style, lw=2, marker=this.marker, markersize=5,
+            markevery=[1]))
+        figure.text((at + 0.45) / width, 0.25 / height, this.label, va="center", fontsize=9,
+                    color=colours["text"])
+        at += 0.45 + _text_width(this.label, 9) + 0.35
 
 
 _DRAW = {"curve": _curve, "sparkline": _sparkline, "trend": _trend}
@@ -498,10 +708,17 @@ def _svg(figure: Any) -> str:
     return _METADATA.sub("", buffer.getvalue())
 
 
+def draw(spec: ChartSpec) -> Any:
+    """The chart as a matplotlib figure in the light palette, as :func:`render` draws it:
+    for looking at its layout. Close it with ``matplotlib.pyplot.close``."""
+    with _any_script():
+        return _DRAW[spec.kind](_drawable(spec), PALETTES["light"])
+
+
 def render(spec: ChartSpec) -> dict[str, bytes]:
     """The chart as ``{"light": svg, "dark": svg}``."""
     with _any_script():
-        light = _svg(_DRAW[spec.kind](_drawable(spec), PALETTES["light"]))
+        light = _svg(draw(spec))
     return {"light": light.encode("utf-8"), "dark": _recolour(light, "dark").encode("utf-8")}
 
 
@@ -572,35 +789,54 @@ def _draw_many(specs: list[ChartSpec], max_workers: int) -> list[dict[str, bytes
         return list(pool.map(render, specs, chunksize=max(1, len(specs) // (workers * 4))))
 
 
-def render_comparison(items: list[tuple[str, list[tuple[str, int | None, int | None]]]],
-                      legend: tuple[str, str]) -> bytes:
-    """Before/after emotion curves of changed journeys, one panel each, as one light SVG.
+@dataclass(frozen=True)
+class ComparedTouchpoint:
+    """A touchpoint's emotion before and after a change (None: it is not there on that
+    side, which leaves a gap in that curve)."""
 
-    ``items`` holds ``(title, [(touchpoint name, emotion before, emotion after)])``; a
-    touchpoint missing on one side leaves a gap in that curve.
-    """
+    name: str
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True)
+class ComparedJourney:
+    title: str
+    touchpoints: tuple[ComparedTouchpoint, ...]
+
+
+@dataclass(frozen=True)
+class ComparisonLegend:
+    """What the before/after chart calls its two curves, in the reader's language."""
+
+    before: str
+    after: str
+
+
+def render_comparison(journeys: Sequence[ComparedJourney], legend: ComparisonLegend) -> bytes:
+    """Before/after emotion curves of changed journeys, one panel each, as one light SVG."""
     with _any_script():
-        return _svg(_comparison(items, legend)).encode("utf-8")
+        return _svg(_comparison(journeys, legend)).encode("utf-8")
 
 
-def _comparison(items: list[tuple[str, list[tuple[str, int | None, int | None]]]],
-                legend: tuple[str, str]) -> Any:
+def _comparison(journeys: Sequence[ComparedJourney], legend: ComparisonLegend) -> Any:
     pyplot = _matplotlib()
     colours = PALETTES["light"]
-    panels = max(len(items), 1)
-    widest = max((len(points) for _, points in items), default=1)
+    panels = max(len(journeys), 1)
+    widest = max((len(j.touchpoints) for j in journeys), default=1)
     width = min(max(1.8 + 0.5 * widest, 6.0), 12.0)
     figure = pyplot.figure(figsize=(width, 2.9 * panels + 0.4))
     figure.patch.set_alpha(0)
     nan = float("nan")
-    for number, (title, points) in enumerate(items):
+    for number, journey in enumerate(journeys):
+        points = journey.touchpoints
         axes = figure.add_subplot(panels, 1, number + 1)
         xs = list(range(len(points)))
         for level in (-2, -1, 1, 2):
             axes.axhline(level, color=colours["grid"], lw=0.6, zorder=0)
         axes.axhline(0, color=colours["zero"], lw=1.0, zorder=0)
-        before = [nan if b is None else b for _, b, _ in points]
-        after = [nan if a is None else a for _, _, a in points]
+        before = [nan if p.before is None else p.before for p in points]
+        after = [nan if p.after is None else p.after for p in points]
         # Legend entries are given with their lines, not as `label=`: matplotlib leaves out
         # a label starting with "_" (its "_nolegend_" convention) when it collects labels.
         lines = [
@@ -610,17 +846,17 @@ def _comparison(items: list[tuple[str, list[tuple[str, int | None, int | None]]]
                        gid=f"after-{number}"),
         ]
         # One line that fits the panel; the legend labels too, or tight_layout gives up.
-        axes.set_title(_abbreviate(_plain(title), int((width - 0.8) * 72 / 6.5)), loc="left",
-                       fontsize=10, fontweight="bold", color=colours["text"])
+        title = _abbreviate(_plain(journey.title), int((width - 0.8) * 72 / 6.5))
+        axes.set_title(title, loc="left", fontsize=10, fontweight="bold", color=colours["text"])
         axes.set_ylim(-2.5, 2.5)
         axes.set_yticks([-2, -1, 0, 1, 2])
         axes.set_xticks(xs)
-        axes.set_xticklabels([_abbreviate(_plain(name), 24) for name, _, _ in points],
+        axes.set_xticklabels([_abbreviate(_plain(p.name), 24) for p in points],
                              rotation=40, ha="right", rotation_mode="anchor", fontsize=8)
         axes.tick_params(colors=colours["text"], length=0)
         for side in axes.spines.values():
             side.set_visible(False)
-        axes.legend(lines, [_abbreviate(_plain(label), 40) for label in legend],
-                    loc="upper right", fontsize=8, frameon=False)
+        labels = [_abbreviate(_plain(label), 40) for label in (legend.before, legend.after)]
+        axes.legend(lines, labels, loc="upper right", fontsize=8, frameon=False)
     figure.tight_layout()
     return figure
