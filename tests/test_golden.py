@@ -11,7 +11,6 @@ and commit the refreshed files with the change (review `git diff tests/golden` f
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import os
 import shutil
@@ -32,10 +31,8 @@ UPDATE = os.environ.get("JOURNEYBOOK_UPDATE_GOLDEN") == "1"
 REFRESH = "JOURNEYBOOK_UPDATE_GOLDEN=1 pytest tests/test_golden.py"
 #: Lines of unified diff shown per differing file; the rest is counted, not printed.
 DIFF_LINES = 40
-#: `journeybook generate` judges overdue improvements against the real date and names that
-#: date on the improvements page; the fixture's due dates are far from any real date, so
-#: only that one mention changes from day to day and is replaced by this placeholder.
-BUILD_DATE = "YYYY-MM-DD"
+#: The day overdue improvements are judged against (and named on the improvements page).
+BUILD_DATE = "2026-06-01"
 #: Output stored verbatim; every other file (charts, copied assets) is only listed in
 #: `files.txt`. The SVG charts are deterministic, but their bytes change with matplotlib's
 #: version and fonts, which would tie the golden files to one machine; the charts have
@@ -84,8 +81,7 @@ def _generated(out: Path) -> dict[str, str]:
     listed by path in files.txt."""
     written = sorted(path.relative_to(out).as_posix()
                      for path in out.rglob("*") if path.is_file())
-    today = datetime.date.today().isoformat()
-    files = {name: (out / name).read_text("utf-8").replace(today, BUILD_DATE)
+    files = {name: (out / name).read_text("utf-8")
              for name in written if name.endswith(VERBATIM)}
     files["files.txt"] = "".join(f"{name}\n" for name in written)
     return files
@@ -97,7 +93,8 @@ def test_generate(language: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     shutil.copytree(PLAYBOOK, tmp_path / "playbook")
     monkeypatch.chdir(tmp_path / "playbook")
     assert main(["generate", "--out", "../out", "--language", language,
-                 "--glossary", "glossary.md", "--cache-dir", "../cache"]) == 0
+                 "--glossary", "glossary.md", "--cache-dir", "../cache",
+                 "--build-date", BUILD_DATE]) == 0
     assert capsys.readouterr().err == ""
     assert_golden(_generated(tmp_path / "out"), f"generate-{language}")
 

@@ -26,7 +26,7 @@ from .git import GitError, repository_root
 from .i18n import LanguageError, labels, languages
 from .model import Journey
 from .pages import diff_summary
-from .playbook import Playbook
+from .playbook import Playbook, build_date
 from .schema import MODELINE, SCHEMA_PATH, schema_text
 from .slug import shown, slug_problem, slugify
 from .source import (
@@ -285,7 +285,13 @@ def _generate(args: argparse.Namespace) -> int:
         except JourneybookError as exc:
             _report(exc.problems, _output_format(args))
             return 1
-    written = generate(playbook, Path(args.out), args.language, args.cache_dir,
+    try:
+        today = build_date(args.build_date)
+    except ValueError:
+        print(f"error: --build-date `{args.build_date}` is not a date; write it as YYYY-MM-DD",
+              file=sys.stderr)
+        return 1
+    written = generate(playbook, Path(args.out), args.language, args.cache_dir, today=today,
                        glossary=glossary,
                        warn=lambda message: print(f"warning: {message}", file=sys.stderr))
     print(f"wrote {written} files to {args.out}")
@@ -398,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a file of `*[TERM]: definition` lines: adds the glossary page")
     gen.add_argument("--cache-dir", default=".cache/journeybook", metavar="DIR",
                      help="chart cache shared with the plugin (default: %(default)s)")
+    gen.add_argument("--build-date", metavar="YYYY-MM-DD",
+                     help="judge overdue improvements against this day, like the plugin's "
+                          "build_date (default: SOURCE_DATE_EPOCH when set, else today)")
     journeys_option(gen)
     gen.set_defaults(run=_generate)
     return parser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -245,3 +246,17 @@ class Playbook:
         for slug, team in teams.items():
             team.name = spellings[slug].most_common(1)[0][0]
         return sorted(teams.values(), key=lambda team: team.name.casefold())
+
+
+def build_date(setting: str | datetime.date | None = None) -> datetime.date:
+    """The day improvements are judged overdue against: ``setting`` (a date or
+    ``YYYY-MM-DD``), else the ``SOURCE_DATE_EPOCH`` environment variable (reproducible
+    builds), else today. Raises ValueError for a setting that is not a date."""
+    if isinstance(setting, datetime.date):
+        return setting
+    if setting:
+        return datetime.date.fromisoformat(setting)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date.today()

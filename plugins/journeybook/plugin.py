@@ -27,7 +27,7 @@ from .cache import Cache
 from .charts import render_all
 from .i18n import LanguageError, is_available, labels
 from .pages import ASSETS, NavItem, Site, build_site
-from .playbook import Playbook
+from .playbook import Playbook, build_date
 from .sanitize import anchor, clean, clean_text
 from .source import JourneybookError, read_glossary
 from .speedups import LinearMarkdown, linear_search_index
@@ -170,18 +170,11 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
         return files
 
     def _build_date(self) -> datetime.date:
-        if isinstance(self.config.build_date, datetime.date):
-            return self.config.build_date
-        if self.config.build_date:
-            try:
-                return datetime.date.fromisoformat(self.config.build_date)
-            except ValueError:
-                raise PluginError(f"journeybook: build_date `{self.config.build_date}` is not "
-                                  "a date; write it as YYYY-MM-DD") from None
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch and epoch.isdigit():
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-        return datetime.date.today()
+        try:
+            return build_date(self.config.build_date)
+        except ValueError:
+            raise PluginError(f"journeybook: build_date `{self.config.build_date}` is not "
+                              "a date; write it as YYYY-MM-DD") from None
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if not self.config.enabled or not self.config.nav or self.site is None:
