@@ -191,3 +191,19 @@ def test_a_team_named_without_letters_still_gets_its_checklist(tmp_path: Path) -
                if p.startswith("checklists/team-") and "# " in page.content]
     assert "Greet by name" in site.pages[path].content
     assert "???" in site.pages["checklists/index.md"].content
+
+
+TEMPLATES = importlib.resources.files("journeybook") / "templates"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.iterdir()
+                                        if p.name.endswith(".j2")))
+def test_templates_read_as_prose_not_queries(name: str) -> None:
+    # Short lines, no lists built by side effect, no playbook queries: the templates receive
+    # views computed in Python (journeybook.views).
+    text = (TEMPLATES / name).read_text("utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        assert len(line) <= 120, f"{name}:{number} has {len(line)} characters"
+    assert ".append(" not in text, name
+    assert "playbook." not in text, name
+    assert "| safe" not in text.replace("`| safe`", ""), name

@@ -25,6 +25,7 @@ from .i18n import labels
 from .model import Evaluation, Journey, Stage, Touchpoint
 from .playbook import Action, Playbook, Team, note_lines
 from .source import EVALUATIONS, Problem
+from .views import journey_view, stage_view
 
 if TYPE_CHECKING:
     from .diff import JourneyChanges
@@ -83,7 +84,10 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
-    autoescape=False,
+    # Not HTML escaping: `finalize` (escape_text) escapes every value and returns Markup, which
+    # autoescaping then leaves alone. What it adds is that macros return Markup too, so a
+    # macro's output is not escaped a second time where a page shows it.
+    autoescape=True,
 )
 _TEMPLATES.filters.update(
     inline=inline, cell=cell, quoted=quoted, indented=indented, score=score, alt=alt
@@ -140,8 +144,7 @@ class _Renderer:
 
         content = _TEMPLATES.get_template(template).render(
             t=self.t, plural=self.t.plural, url=url, paths=_PATHS, label=self.label,
-            chart=self.chart,
-            trend=self.trend, playbook=self.playbook, **context
+            chart=self.chart, trend=self.trend, **context
         )
         self.site.pages[path] = SitePage(path, content, source)
 
@@ -273,12 +276,14 @@ def build_site(playbook: Playbook, language: str | None = None,
     journey_nav: list[NavItem] = [NavItem(t["overview"], f"{JOURNEYS}/index.md")]
     for journey in playbook.journeys:
         source = playbook.source_of(journey)
-        renderer.render("journey.md.j2", journey_path(journey), source, journey=journey)
+        renderer.render("journey.md.j2", journey_path(journey), source, journey=journey,
+                        view=journey_view(playbook, journey))
         children = [NavItem(t["overview"], journey_path(journey))]
         for number, stage in enumerate(journey.stages, start=1):
             renderer.render(
                 "stage.md.j2", stage_path(journey, stage), source,
-                journey=journey, stage=stage, number=number,
+                journey=journey,
+                view=stage_view(playbook, journey, stage, number, t, renderer.label),
             )
             children.append(NavItem(f"{number}. {stage.name}", stage_path(journey, stage)))
         renderer.render("journey_checklist.md.j2", journey_checklist_path(journey), source,

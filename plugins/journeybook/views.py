@@ -1,0 +1,68 @@
+"""What the page templates show, computed once in Python.
+
+Templates receive these small frozen objects instead of the playbook, so no template runs a
+query (in a loop or otherwise). They hold raw user text: escaping stays the templates' job
+(Jinja's ``finalize``), in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .model import Evaluation, Journey, Stage, Touchpoint
+from .playbook import Gap, Playbook, Score
+
+
+@dataclass(frozen=True)
+class TouchpointView:
+    """One touchpoint of a stage page, with what the playbook knows about it."""
+
+    touchpoint: Touchpoint
+    #: Localised "label: value" facts (channel, control, direct), shown joined by " · ".
+    facts: tuple[str, ...]
+    latest: Score | None
+    #: Evaluation rounds that scored it or wrote about it, newest first.
+    notes: tuple[Evaluation, ...]
+    #: Neither research nor any evaluation backs its emotion.
+    assumption: bool
+
+
+@dataclass(frozen=True)
+class StageView:
+    stage: Stage
+    #: Its position in the journey, from 1.
+    number: int
+    touchpoints: tuple[TouchpointView, ...]
+
+
+@dataclass(frozen=True)
+class JourneyView:
+    """What a journey's overview page adds to the journey itself."""
+
+    rounds: tuple[Evaluation, ...]
+    #: How many touchpoints research or an evaluation backs.
+    backed: int
+    gaps: tuple[Gap, ...]
+
+
+def journey_view(playbook: Playbook, journey: Journey) -> JourneyView:
+    return JourneyView(rounds=tuple(playbook.evaluations_of(journey)),
+                       backed=playbook.backed_by_evidence(journey),
+                       gaps=tuple(playbook.gaps(journey)))
+
+
+def stage_view(playbook: Playbook, journey: Journey, stage: Stage, number: int,
+               t: Mapping[str, str], label: Callable[[object], str]) -> StageView:
+    def facts(tp: Touchpoint) -> tuple[str, ...]:
+        found = [f"{t['channel']}: {label(tp.channel)}"] if tp.channel else []
+        if tp.control:
+            found.append(f"{t['control']}: {label(tp.control)}")
+        found.append(f"{t['direct']}: {label('yes' if tp.direct else 'no')}")
+        return tuple(found)
+
+    return StageView(stage, number, tuple(
+        TouchpointView(tp, facts(tp), playbook.latest_score(journey, tp),
+                       tuple(playbook.notes_about(journey, tp)),
+                       playbook.is_assumption(journey, tp))
+        for tp in stage.touchpoints))
