@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .authoring import (
@@ -62,8 +62,9 @@ def _report(problems: list[Problem], output: str) -> None:
 
 
 def _output_format(args: argparse.Namespace) -> str:
-    if getattr(args, "format", None) in ("text", "github"):
-        return args.format
+    chosen = getattr(args, "format", None)
+    if isinstance(chosen, str) and chosen in ("text", "github"):
+        return chosen
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
@@ -420,7 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except LanguageError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-    return args.run(args)
+    run: Callable[[argparse.Namespace], int] = args.run  # set by each subcommand's parser
+    return run(args)
 
 
 if __name__ == "__main__":

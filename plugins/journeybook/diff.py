@@ -41,7 +41,10 @@ class JourneyChanges:
         """Whether the emotion curve looks different (for the before/after chart)."""
         if self.before is None or self.after is None:
             return True
-        shape = lambda j: [(t.id, t.emotion, t.target) for _, t in j.touchpoints()]  # noqa: E731
+
+        def shape(journey: Journey) -> list[tuple[str, int, int | None]]:
+            return [(t.id, t.emotion, t.target) for _, t in journey.touchpoints()]
+
         return shape(self.before) != shape(self.after)
 
     def __bool__(self) -> bool:

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
@@ -72,7 +72,7 @@ def _is_filler(line: str) -> bool:
     return not stripped or stripped.startswith("#")
 
 
-def _is_block(node: Node) -> bool:
+def _is_block(node: Node) -> TypeGuard[MappingNode | SequenceNode]:
     return isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style \
         and bool(node.value)
 
@@ -215,13 +215,15 @@ class _Layout:
         except MarkedYAMLError as exc:
             raise _yaml_error(exc) from None
         self.comments: dict[int, tuple[int, str]] = {}
-        for number, line in enumerate(self.lines):
-            rest = line[ends.get(number, 0):]
+        for number, text in enumerate(self.lines):
+            rest = text[ends.get(number, 0):]
             if rest.strip():
-                self.comments[number] = (len(line) - len(rest.lstrip()), rest.strip())
+                self.comments[number] = (len(text) - len(rest.lstrip()), rest.strip())
 
     def _block(self, node: MappingNode | SequenceNode, path: DataPath,
                model: type[BaseModel] | None) -> _Block:
+        # (key, value, line, column, head_end) of each entry; a list's items have no key.
+        heads: list[tuple[ScalarNode | None, Node, int, int, int]]
         if isinstance(node, MappingNode):
             heads = []
             for key, value in node.value:
@@ -253,7 +255,8 @@ class _Layout:
         if isinstance(node, MappingNode):
             order = _key_order(model)
             rank = {name: position for position, name in enumerate(order)}
-            block.entries.sort(key=lambda e: rank.get(str(e.key.value), len(order)))
+            # A mapping entry's path ends with its key.
+            block.entries.sort(key=lambda e: rank.get(str(e.path[-1]), len(order)))
         return block
 
     def _entry(self, entry: _Entry, model: type[BaseModel] | None) -> _Entry:
@@ -274,9 +277,10 @@ class _Layout:
 
     def _last_line(self, node: Node) -> int:
         end = node.end_mark
+        end_line: int = end.line
         if not (isinstance(node, ScalarNode) and node.style in ("|", ">")):
-            return end.line
-        last = end.line if end.column else end.line - 1
+            return end_line
+        last = end_line if end.column else end_line - 1
         header = self.lines[node.start_mark.line][node.start_mark.column:]
         if "+" not in header.split("#")[0]:  # clipped or stripped: trailing blanks are not text
             while last > node.start_mark.line and not self.lines[last].strip():

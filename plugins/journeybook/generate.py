@@ -10,6 +10,7 @@ import datetime
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeAlias
 
 from ruamel.yaml import YAML
 
@@ -19,9 +20,11 @@ from .pages import NavItem, build_site
 from .playbook import Playbook
 
 NAV_FILE = "nav.yml"
+#: MkDocs' `nav:` as YAML data: each entry maps a title to a page path or to more entries.
+Nav: TypeAlias = list[dict[str, "str | Nav"]]
 
 
-def _nav(items: list[NavItem]) -> list:
+def _nav(items: list[NavItem]) -> Nav:
     return [{item.title: item.path} if item.path else {item.title: _nav(list(item.children))}
             for item in items]
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -25,7 +26,7 @@ class LanguageError(ValueError):
     """A language that has no locale file, or a locale file that cannot be used."""
 
 
-def _folder() -> Any:
+def _folder() -> Traversable:
     return importlib.resources.files("journeybook") / "locales"
 
 
@@ -53,6 +54,8 @@ class Labels(Mapping[str, str]):
         self.language = language
         self._texts = texts
         self._plurals = plurals
+        # Babel's `PluralRule` or the fallback below: a count → its CLDR category.
+        self._rule: Callable[[int], str]
         try:
             self._rule = Locale.parse(language).plural_form
         except (UnknownLocaleError, ValueError):

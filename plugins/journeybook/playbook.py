@@ -183,9 +183,9 @@ class Playbook:
         found: dict[int, Touchpoint] = {}
         for index, text in headings(evaluation.body):
             wanted = " ".join(text.split())
-            touchpoint = by_text.get(wanted) or by_text.get(wanted.casefold())
-            if touchpoint is not None:
-                found[index] = touchpoint
+            named = by_text.get(wanted) or by_text.get(wanted.casefold())
+            if named is not None:
+                found[index] = named
         reading = self._readings[key] = _Reading(found, frozenset(t.id for t in found.values()))
         return reading
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
@@ -390,12 +391,12 @@ _TYPE_NAMES = {
 }
 
 
-def _describe(value: Any) -> str:
+def _describe(value: object) -> str:
     for kind, name in _TYPE_NAMES.items():
         if type(value) is kind:
             if kind in (int, float, bool):
                 return f"{name} `{str(value).lower() if kind is bool else value}`"
-            if kind is str:
+            if isinstance(value, str):
                 shown = value if len(value) <= 40 else value[:37] + "..."
                 return f"text `{shown}`"
             return name
@@ -433,7 +434,7 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items() if not f.exclude]
 
 
-def _message(error: dict[str, Any], path: DataPath, root: type[BaseModel] = Journey) -> str:
+def _message(error: ErrorDetails, path: DataPath, root: type[BaseModel] = Journey) -> str:
     kind = error["type"]
     value = error.get("input")
     name = path[-1] if path else "the file"
@@ -470,7 +471,7 @@ def _message(error: dict[str, Any], path: DataPath, root: type[BaseModel] = Jour
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _is_unknown_key(error: dict[str, Any]) -> bool:
+def _is_unknown_key(error: ErrorDetails) -> bool:
     return error["type"] == "extra_forbidden"
 
 
@@ -593,8 +594,9 @@ def _raw_ids(data: dict[str, Any]) -> list[tuple[str | None, list[str | None]]]:
     def id_of(item: Any) -> str | None:
         if not isinstance(item, dict):
             return None
-        if isinstance(item.get("id"), str):
-            return item["id"]
+        given = item.get("id")
+        if isinstance(given, str):
+            return given
         return slugify(item["name"]) or None if isinstance(item.get("name"), str) else None
 
     stages = data.get("stages")
