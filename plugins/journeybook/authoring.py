@@ -7,6 +7,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 from pydantic import ValidationError
@@ -83,6 +84,11 @@ def _mermaid_text(text: str) -> str:
     return " ".join(text.split()).translate(_TO_MERMAID)
 
 
+def _from_mermaid_text(text: str) -> str:
+    """A name from a diagram, with the look-alikes :func:`_mermaid_text` wrote put back."""
+    return text.translate(_FROM_MERMAID).strip()
+
+
 def to_mermaid(journey: Journey) -> str:
     lines = ["journey", f"    title {_mermaid_text(journey.title)}"]
     for stage in journey.stages:
@@ -102,18 +108,18 @@ class MermaidError(Exception):
 _TASK = re.compile(r"(?P<name>[^:]+?)\s*:\s*(?P<score>[^:]*?)\s*(?::\s*(?P<actors>.*))?")
 
 
-def from_mermaid(text: str, file: str) -> dict:
+def from_mermaid(text: str, file: str) -> dict[str, Any]:
     """Journey data (as journey.yaml would hold it) from a Mermaid `journey` diagram.
 
     Raises :class:`MermaidError` with every problem located in the diagram itself: the
     journey file does not exist yet, so nothing may point there.
     """
     problems: list[Problem] = []
-    data: dict = {"title": "", "stages": []}
+    data: dict[str, Any] = {"title": "", "stages": []}
     # Where each stage and touchpoint came from, to locate whatever is wrong with it.
     lines: dict[DataPath, tuple[int, int]] = {(): (1, 1)}
     started = False
-    stage: dict | None = None
+    stage: dict[str, Any] | None = None
     # Lines as an editor counts them: str.splitlines() would also break at U+2028, form feeds …
     for number, raw in enumerate(text.split("\n"), start=1):
         raw = raw.removesuffix("\r")
@@ -121,7 +127,6 @@ def from_mermaid(text: str, file: str) -> dict:
         column = len(raw) - len(raw.lstrip()) + 1
         if not line or line.startswith("%%") or line.startswith("```"):
             continue
-        restore = lambda value: value.translate(_FROM_MERMAID).strip()  # noqa: E731
         if not started:
             if line != "journey":
                 problems.append(Problem(file, number, column, "", "a Mermaid journey diagram "
@@ -130,9 +135,9 @@ def from_mermaid(text: str, file: str) -> dict:
             started = True
             lines[()] = (number, column)
         elif line.startswith("title "):
-            data["title"] = restore(line[6:])
+            data["title"] = _from_mermaid_text(line[6:])
         elif line.startswith("section "):
-            stage = {"name": restore(line[8:]), "touchpoints": []}
+            stage = {"name": _from_mermaid_text(line[8:]), "touchpoints": []}
             lines[("stages", len(data["stages"]))] = (number, column)
             data["stages"].append(stage)
         elif match := _TASK.fullmatch(line):
@@ -147,10 +152,11 @@ def from_mermaid(text: str, file: str) -> dict:
                                         f"the score must be a whole number from 1 to 5, got "
                                         f"`{shown(score)}`"))
                 continue
-            touchpoint = {"name": restore(match.group("name")), "emotion": int(score) - 3}
+            touchpoint = {"name": _from_mermaid_text(match.group("name")),
+                          "emotion": int(score) - 3}
             actors = [a.strip() for a in (match.group("actors") or "").split(",") if a.strip()]
             if actors:
-                touchpoint["team"] = restore(actors[0])
+                touchpoint["team"] = _from_mermaid_text(actors[0])
             lines[("stages", len(data["stages"]) - 1, "touchpoints",
                    len(stage["touchpoints"]))] = (number, column)
             stage["touchpoints"].append(touchpoint)
@@ -182,7 +188,7 @@ def from_mermaid(text: str, file: str) -> dict:
     return data
 
 
-def _give_ids(data: dict) -> None:
+def _give_ids(data: dict[str, Any]) -> None:
     """Write out the ids that names alone would not give: unique in the journey, never a
     generated page's name, never empty. The second "Gọi điện" becomes goi-dien-2."""
     stages = data["stages"]
@@ -236,13 +242,14 @@ def to_json(journey: Journey) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def journey_yaml(data: dict) -> str:
+def journey_yaml(data: dict[str, Any]) -> str:
     """Journey data as YAML, keys in the format's order (used by `import`)."""
     out = io.StringIO()
     yaml = YAML(typ="safe")
     yaml.allow_unicode = True
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False
+    # ruamel starts this at None (sort) without an annotation, so mypy takes it as None-only.
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     yaml.dump({"schema": 1, **data}, out)
     return _formatted(out.getvalue())
 

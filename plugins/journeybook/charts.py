@@ -177,7 +177,8 @@ def _matplotlib_version() -> str:
     return importlib.metadata.version("matplotlib")
 
 
-def _matplotlib():
+def _matplotlib() -> Any:
+    """pyplot, set up for our charts (matplotlib has no type information)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -221,8 +222,9 @@ def _drawable(spec: ChartSpec) -> ChartSpec:
     """The spec with every text it draws made :func:`_plain`: the one door for chart text."""
     legend = spec.legend
     if legend is not None:
-        legend = replace(legend, **{f.name: _plain(getattr(legend, f.name))
-                                    for f in fields(legend)})
+        # Every field of a legend is a label. What `replace` does, given every field (mypy
+        # cannot check `replace` on a union of dataclasses).
+        legend = type(legend)(**{f.name: _plain(getattr(legend, f.name)) for f in fields(legend)})
     return replace(
         spec,
         points=tuple(replace(p, name=_plain(p.name), stage=_plain(p.stage))
@@ -481,7 +483,7 @@ def _legend_places(labels: list[str], width: float) -> list[tuple[int, float]]:
     return places
 
 
-def _sparkline(spec: ChartSpec, colours: Mapping[str, str]):
+def _sparkline(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
     pyplot = _matplotlib()
     figure = pyplot.figure(figsize=(1.9, 0.45))
     figure.patch.set_alpha(0)

@@ -46,7 +46,8 @@ REQUIRED_EXTENSIONS = (
 )
 
 
-class JourneybookConfig(base.Config):
+# mkdocs leaves `__init_subclass__` (which collects the options) unannotated.
+class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing it from ``mkdocs.yml``."""
 
@@ -72,12 +73,14 @@ class JourneybookConfig(base.Config):
     generated glossary page. Append it to every page with ``pymdownx.snippets`` so each term
     shows its definition wherever it appears."""
 
-    build_date = c.Optional(c.Type((str, datetime.date)))
+    # Declared: mkdocs cannot infer one type from a tuple of types.
+    build_date: c.Optional[str | datetime.date] = c.Optional(c.Type((str, datetime.date)))
     """The day improvements are judged overdue against (``YYYY-MM-DD``); default: the
     ``SOURCE_DATE_EPOCH`` environment variable when set (reproducible builds), else today."""
 
 
-class JourneybookPlugin(BasePlugin[JourneybookConfig]):
+# mkdocs leaves `__init_subclass__` (which checks `config_class`) unannotated.
+class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyped-call]
     """Generate the playbook's pages from ``journeys/*/journey.yaml``."""
 
     def __init__(self) -> None:
@@ -112,7 +115,9 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         # Evaluation notes can be very long: keep Markdown and the search index linear.
-        config.markdown_extensions.append(LinearMarkdown())
+        # mkdocs annotates the list as names, yet hands it to Python-Markdown, which takes
+        # Extension objects too (mkdocs validated the names before on_config).
+        config.markdown_extensions.append(LinearMarkdown())  # type: ignore[arg-type]
         linear_search_index()
         # The checklist script and the print stylesheet, on every page.
         for path in ASSETS:
@@ -131,12 +136,12 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):
             raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
         glossary = None
         if self.config.glossary:
-            path = self.root / self.config.glossary
+            glossary_path = self.root / self.config.glossary
             try:
-                glossary = read_glossary(path, self.config.glossary, self.root)
+                glossary = read_glossary(glossary_path, self.config.glossary, self.root)
             except JourneybookError as exc:
                 raise PluginError(f"journeybook: invalid glossary\n{exc.report()}") from None
-            config.watch.append(str(path))
+            config.watch.append(str(glossary_path))
         self.site = build_site(playbook, self.language, self._build_date(), glossary)
         docs_dir = Path(config.docs_dir).resolve()
         for page in self.site.pages.values():

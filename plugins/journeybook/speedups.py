@@ -17,18 +17,26 @@ setting for this; report upstream and remove these when fixed releases are the m
 from __future__ import annotations
 
 import types
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrTreeprocessor
 from markdown.util import AtomicString
 
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from markdown.util import Registry
+
+_Item = TypeVar("_Item")
+
 
 class _LinearAbbrTreeprocessor(AbbrTreeprocessor):
     """``abbr``'s tree processor, told each element's position instead of searching for it."""
 
-    def iter_element(self, el: Any, parent: Any = None, position: int = 0) -> None:
+    def iter_element(self, el: Element, parent: Element | None = None,
+                     position: int = 0) -> None:
         # Children right to left, as upstream does, so inserting after a child never moves
         # the children still to visit.
         for index in range(len(el) - 1, -1, -1):
@@ -64,7 +72,7 @@ def _reassemble(self: Any, lines: list[str]) -> list[str]:
     return out
 
 
-def _registered(registry: Any, name: str) -> Any:
+def _registered(registry: Registry[_Item], name: str) -> _Item | None:
     # A Registry has no get().
     return registry[name] if name in registry else None  # noqa: SIM401
 
@@ -77,12 +85,14 @@ class LinearMarkdown(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         abbr = _registered(md.treeprocessors, "abbr")
         if type(abbr) is AbbrTreeprocessor:  # not someone else's replacement
-            priority = next(item.priority for item in md.treeprocessors._priority
+            # Registry keeps priorities only in `_priority`, which the stubs leave out.
+            priority = next(item.priority
+                            for item in md.treeprocessors._priority  # type: ignore[attr-defined]
                             if item.name == "abbr")
             md.treeprocessors.register(_LinearAbbrTreeprocessor(md, abbr.abbrs), "abbr",
                                        priority)
         fences = _registered(md.preprocessors, "fenced_code_block")
-        if type(fences).__name__ == "SuperFencesBlockPreprocessor" \
+        if fences is not None and type(fences).__name__ == "SuperFencesBlockPreprocessor" \
                 and hasattr(fences, "reassemble") and hasattr(fences, "stack"):
             fences.reassemble = types.MethodType(_reassemble, fences)
 
