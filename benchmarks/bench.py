@@ -31,10 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
+from journeybook import Playbook, build  # noqa: E402
 from journeybook.cache import Cache  # noqa: E402
-from journeybook.charts import render_all  # noqa: E402
-from journeybook.pages import NavItem, build_site  # noqa: E402
-from journeybook.playbook import Playbook  # noqa: E402
+from journeybook.site.pages import NavItem  # noqa: E402
 
 STAGES = ["Nhận thức", "Xem xét", "Quyết định", "Giữ chân khách hàng", "Ủng hộ", "Tái mua",
           "Gia hạn", "Giới thiệu"]
@@ -125,10 +124,9 @@ def make_project(folder: Path, journeys: int, stages: int, touchpoints: int) -> 
 def make_static_copy(project: Path, static: Path) -> None:
     """The plugin's output written as plain files, built by MkDocs without the plugin."""
     playbook = Playbook.load(project / "journeys", project)
-    site = build_site(playbook, "vi")
     # The plugin's warm cache: the static copy gets exactly the pictures the plugin served.
-    charts, _ = render_all(site.charts, Cache(project / ".cache" / "journeybook").charts,
-                           os.cpu_count() or 1)
+    built = build(playbook, "vi", cache=Cache(project / ".cache" / "journeybook").charts)
+    site, charts = built.site, built.charts
     shutil.copytree(project / "docs", static / "docs")
     for path, page in site.pages.items():
         target = static / "docs" / path

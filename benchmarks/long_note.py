@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from journeybook.playbook import Playbook  # noqa: E402
+from journeybook import Playbook  # noqa: E402
 
 JOURNEY = "goi-tong-dai"
 SENTENCE = ("Khách gọi lúc 21h, chờ bốn phút, được hỏi lại số hợp đồng và chuyển máy "

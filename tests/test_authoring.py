@@ -14,10 +14,10 @@ import pytest
 from bs4 import BeautifulSoup, Comment
 from ruamel.yaml import YAML
 
+from journeybook import Playbook
+from journeybook.authoring.fmt import format_yaml
+from journeybook.authoring.schema import SCHEMA_PATH, journey_schema
 from journeybook.cli import main
-from journeybook.fmt import format_yaml
-from journeybook.playbook import Playbook
-from journeybook.schema import SCHEMA_PATH, journey_schema
 
 from .conftest import FIXTURES, ROOT, Project, write_journey
 
@@ -128,7 +128,7 @@ def test_fmt_check_and_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 def test_fmt_keeps_evaluation_notes_markdown(tmp_path: Path) -> None:
-    from journeybook.fmt import format_evaluation
+    from journeybook.authoring.fmt import format_evaluation
 
     note = ("---\nscores: {a: 1}  # measured\ndate: 2026-03-01\n---\n\n## Body\n\n"
             "Text with   odd   spacing: kept.\n")

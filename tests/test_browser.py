@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from journeybook.playbook import Playbook
+from journeybook import Playbook
 
 from .conftest import CHROMIUM, FIXTURES, ROOT, Project, serve
 

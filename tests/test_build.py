@@ -14,7 +14,7 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from journeybook.playbook import Playbook
+from journeybook import Playbook
 
 from .conftest import FIXTURES, ROOT, Project
 

@@ -23,8 +23,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from journeybook.cache import ChartCache, JourneyCache
-from journeybook.charts import ChartSpec, CurveLegend, Point, render, render_all
 from journeybook.cli import main
+from journeybook.site.charts import ChartSpec, CurveLegend, Point, render, render_all
 from journeybook.source import load_journeys
 
 from .conftest import FIXTURES, MINIMAL_MKDOCS, write_journey

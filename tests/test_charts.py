@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from matplotlib import font_manager, ft2font
 
+from journeybook import Playbook, build_site
 from journeybook.cache import ChartCache
-from journeybook.charts import (
+from journeybook.i18n import labels
+from journeybook.site.charts import (
     PALETTES,
     ChartSpec,
     CurveLegend,
@@ -22,9 +24,6 @@ from journeybook.charts import (
     render,
     render_all,
 )
-from journeybook.i18n import labels
-from journeybook.pages import build_site
-from journeybook.playbook import Playbook
 
 from .conftest import FIXTURES, ROOT
 

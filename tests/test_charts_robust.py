@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeybook.charts import (
+from journeybook import Playbook
+from journeybook.i18n import labels
+from journeybook.site.charts import (
     ChartSpec,
     ComparedJourney,
     ComparedTouchpoint,
@@ -23,8 +25,6 @@ from journeybook.charts import (
     render,
     render_comparison,
 )
-from journeybook.i18n import labels
-from journeybook.playbook import Playbook
 
 from .conftest import examples
 

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from journeybook.charts import render
-from journeybook.pages import build_site
-from journeybook.playbook import Playbook
-from journeybook.source import JourneybookError
+from journeybook import JourneybookError, Playbook, build_site
+from journeybook.site.charts import render
 
 from .conftest import FIXTURES
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from journeybook.authoring.fmt import format_evaluation, format_yaml
 from journeybook.cli import main
-from journeybook.fmt import format_evaluation, format_yaml
 from journeybook.source import parse_journey
 
 from .conftest import FIXTURES, write_journey

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from journeybook import Playbook
 from journeybook.cli import main
-from journeybook.playbook import Playbook
 from journeybook.slug import MAX_SLUG_LENGTH, is_slug, slugify
 
 from .conftest import Project, examples, write_journey

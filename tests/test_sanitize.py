@@ -20,8 +20,8 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import journeybook.plugin
-from journeybook.escape import escape_text
-from journeybook.sanitize import clean
+from journeybook.site.escape import escape_text
+from journeybook.site.sanitize import clean
 
 from .conftest import MINIMAL_MKDOCS, Project, examples
 
@@ -136,7 +136,7 @@ def test_the_sanitiser_drops_what_can_run(html: str) -> None:
 
 
 def test_anchors_and_titles_are_kept_only_as_plain_text() -> None:
-    from journeybook.sanitize import anchor, clean_text
+    from journeybook.site.sanitize import anchor, clean_text
 
     # An id that would break out of a link the theme writes, or take the place of the theme's
     # own `__config`, is dropped; plain ones stay.

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.structure.toc import get_toc
 
-from journeybook.speedups import LinearMarkdown, linear_search_index
+from journeybook.site.speedups import LinearMarkdown, linear_search_index
 
 from .conftest import examples
 

@@ -17,23 +17,22 @@ from .authoring import (
     to_json,
     to_mermaid,
 )
-from .charts import ComparedJourney, ComparedTouchpoint, ComparisonLegend, render_comparison
-from .diff import compare, journeys_at
+from .authoring.fmt import format_file
+from .authoring.schema import MODELINE, SCHEMA_PATH, schema_text
+from .errors import JourneybookError, Problem
 from .files import write_atomic
-from .fmt import format_file
 from .generate import generate
-from .git import GitError, repository_root
 from .i18n import LanguageError, labels, languages
 from .model import Journey
-from .pages import diff_summary
 from .playbook import Playbook, build_date
-from .schema import MODELINE, SCHEMA_PATH, schema_text
+from .review.diff import compare, journeys_at
+from .review.git import GitError, repository_root
+from .review.summary import diff_summary
+from .site.charts import ComparedJourney, ComparedTouchpoint, ComparisonLegend, render_comparison
 from .slug import shown, slug_problem, slugify
 from .source import (
     EVALUATIONS,
     JOURNEY_FILE,
-    JourneybookError,
-    Problem,
     inside_project,
     parse_journey,
     read_glossary,

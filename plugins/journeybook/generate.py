@@ -7,7 +7,6 @@ exactly what the plugin hands MkDocs.
 from __future__ import annotations
 
 import datetime
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
@@ -15,9 +14,9 @@ from typing import TypeAlias
 from ruamel.yaml import YAML
 
 from .cache import Cache
-from .charts import render_all
-from .pages import NavItem, build_site
 from .playbook import Playbook
+from .site import build
+from .site.pages import NavItem
 
 NAV_FILE = "nav.yml"
 #: MkDocs' `nav:` as YAML data: each entry maps a title to a page path or to more entries.
@@ -47,9 +46,9 @@ def generate(playbook: Playbook, out: Path, language: str | None = None,
     the `not_in_nav` patterns of the pages that only links reach. A cache folder that cannot
     be used is told to ``warn`` (once) and the charts are drawn without it.
     """
-    site = build_site(playbook, language, today, glossary)
     cache = Cache(Path(cache_dir)) if cache_dir else None
-    charts, _ = render_all(site.charts, cache.charts if cache else None, os.cpu_count() or 1)
+    built = build(playbook, language, today, glossary, cache.charts if cache else None)
+    site, charts = built.site, built.charts
     warning = cache.warning(str(cache_dir)) if cache else None
     if warning and warn:
         warn(warning)

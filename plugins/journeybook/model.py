@@ -1,7 +1,7 @@
 """The journey format, as pydantic models.
 
 One journey lives in ``journeys/<journey-id>/journey.yaml``. Every text field is Markdown.
-The models know nothing of files or positions (that is ``source.py``) nor of sites (``pages.py``).
+The models know nothing of files or positions (that is ``source``) nor of sites (``site``).
 """
 
 from __future__ import annotations

@@ -24,13 +24,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .cache import Cache
-from .charts import render_all
+from .errors import JourneybookError
 from .i18n import LanguageError, is_available, labels
-from .pages import ASSETS, NavItem, Site, build_site
 from .playbook import Playbook, build_date
-from .sanitize import anchor, clean, clean_text
-from .source import JourneybookError, read_glossary
-from .speedups import LinearMarkdown, linear_search_index
+from .site import Site, build
+from .site.pages import NavItem
+from .site.paths import ASSETS
+from .site.sanitize import anchor, clean, clean_text
+from .site.speedups import LinearMarkdown, linear_search_index
+from .source import read_glossary
 
 log = get_plugin_logger(__name__)
 
@@ -142,7 +144,9 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             except JourneybookError as exc:
                 raise PluginError(f"journeybook: invalid glossary\n{exc.report()}") from None
             config.watch.append(str(glossary_path))
-        self.site = build_site(playbook, self.language, self._build_date(), glossary)
+        built = build(playbook, self.language, self._build_date(), glossary, cache.charts,
+                      self.config.max_workers or None)
+        self.site = built.site
         docs_dir = Path(config.docs_dir).resolve()
         for page in self.site.pages.values():
             existing = files.get_file_from_path(page.path)
@@ -163,15 +167,14 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             files.append(file)
         for path, data in self.site.assets.items():
             files.append(File.generated(config, path, content=data))
-        workers = self.config.max_workers or os.cpu_count() or 1
-        charts, stats = render_all(self.site.charts, cache.charts, workers)
-        for path, svg in charts.items():
+        for path, svg in built.charts.items():
             files.append(File.generated(config, path, content=svg))
         warning = cache.warning(self.config.cache_dir)
         if warning:
             log.warning("%s", warning)
         log.info("Generated %d pages from %d journeys; charts: %d drawn, %d from cache",
-                 len(self.site.pages), len(playbook.journeys), stats.rendered, stats.cached)
+                 len(self.site.pages), len(playbook.journeys), built.stats.rendered,
+                 built.stats.cached)
         return files
 
     def _build_date(self) -> datetime.date:

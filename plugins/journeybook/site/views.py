@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .model import Evaluation, Journey, Stage, Touchpoint
-from .playbook import Gap, Playbook, Score
+from ..model import Evaluation, Journey, Stage, Touchpoint
+from ..playbook import Gap, Playbook, Score
 
 
 @dataclass(frozen=True)

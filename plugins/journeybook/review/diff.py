@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..errors import Problem
+from ..model import Journey, Stage, Touchpoint
+from ..source import JOURNEY_FILE, parse_journey
 from .git import files_at, read_at
-from .model import Journey, Stage, Touchpoint
-from .source import JOURNEY_FILE, Problem, parse_journey
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The safety boundary: generated pages' HTML, cleaned with an allowlist.
 
 Markdown has more syntax than any escaper anticipates, so readers are not kept safe by
-escaping (:mod:`journeybook.escape` is about meaning) but here: the HTML that Markdown made
+escaping (:mod:`journeybook.site.escape` is about meaning) but here: the HTML that Markdown made
 of a generated page goes through `nh3` (the Python binding of Rust's `ammonia`), which keeps
 only the elements, attributes and URL schemes listed below and drops everything else, such
 as ``script``, ``style``, ``iframe``, ``object``, ``embed``, ``form``, every ``on…``

@@ -39,9 +39,10 @@ from ruamel.yaml.tokens import (
     ValueToken,
 )
 
-from .files import write_atomic
-from .model import Evaluation, Journey
-from .source import DataPath, Problem, format_path, model_at, shape_problem
+from ..errors import Problem
+from ..files import write_atomic
+from ..model import Evaluation, Journey
+from ..source import DataPath, format_path, model_at, shape_problem
 
 #: Where a comment belongs: ("header", ()), ("lead", path) above an entry, ("on", path) on
 #: an entry's own lines, ("tail", path) after the last entry of a block mapping or list.

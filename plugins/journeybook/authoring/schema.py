@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import SUPPORTED_SCHEMAS, Journey
+from ..model import SUPPORTED_SCHEMAS, Journey
 
 SCHEMA_URL = "https://journeybook.dev/schema/journey.schema.json"
 #: Where the committed copy lives, relative to the repository root.

@@ -1,75 +1,18 @@
-"""Tools for the people who write journeys: a scaffold, and Mermaid, CSV and JSON exchange."""
+"""Mermaid `journey` diagrams, both ways: a journey drawn as one, a journey started from one."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import jinja2
 from pydantic import ValidationError
-from ruamel.yaml import YAML
 
-from .fmt import FormatError, format_yaml
-from .i18n import scaffold_words
-from .model import RESERVED_STAGE_IDS, Journey
-from .schema import MODELINE
-from .slug import shorten, shown, slugify, unique
-from .source import DataPath, Problem
-
-# YAML templates quote every value as JSON, which is valid YAML: nothing in a title or
-# stage name can change the file's structure.
-_YAML = jinja2.Environment(
-    loader=jinja2.PackageLoader("journeybook", "templates"),
-    undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-    keep_trailing_newline=True, autoescape=False,
-)
-
-
-def _quoted(value: str) -> str:
-    # JSON escapes the C0 controls only; YAML refuses other invisible characters (DEL, C1
-    # controls, U+2028 …) written as they are, so those are escaped too. Visible text,
-    # Vietnamese included, stays readable.
-    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF
-                   else f"\\U{ord(c):08x}" for c in json.dumps(str(value), ensure_ascii=False))
-
-
-_YAML.filters["q"] = _quoted
-# A comment runs to the end of its line: text shown in one keeps to one line.
-_YAML.filters["comment"] = lambda value: " ".join(
-    "".join(c if c.isprintable() else " " for c in str(value)).split())
-
-
-def _stage_ids(names: list[str], fallback: str) -> list[str | None]:
-    """The `id:` each stage needs written out, or None where its name's slug will do:
-    ids are unique, never a generated page's name, and never empty."""
-    taken = set(RESERVED_STAGE_IDS)
-    ids: list[str | None] = []
-    for name in names:
-        derived = slugify(name)
-        chosen = unique(derived or fallback, taken)
-        ids.append(None if chosen == derived else chosen)
-    return ids
-
-
-def scaffold(journey_id: str, title: str | None = None, stages: list[str] | None = None,
-             language: str = "en") -> str:
-    """A new journey.yaml full of commented placeholders that already passes `check`."""
-    words = scaffold_words(language)
-    names = stages or list(words.stages)
-    taken: set[str] = set()
-    return _formatted(_YAML.get_template("scaffold.yaml.j2").render(
-        modeline=MODELINE, title=title or journey_id.replace("-", " ").capitalize(),
-        stages=[{"name": name, "id": id_} for name, id_ in zip(
-            names, _stage_ids(names, "giai-doan"), strict=True)],
-        placeholder=words.placeholders, comment=words.comments,
-        touchpoint_ids=[unique(shorten(f"{slugify(name) or 'buoc'}-{n}"), taken)
-                        for n, name in enumerate(names, 1)],
-    ))
-
+from ..errors import Problem
+from ..model import Journey
+from ..slug import shown, slugify, unique
+from ..source import DataPath
+from .scaffold import stage_ids
 
 # --- Mermaid `journey` diagrams ------------------------------------------------------------
 # Mermaid scores 1..5; Journeybook emotions run -2..+2.
@@ -192,7 +135,7 @@ def _give_ids(data: dict[str, Any]) -> None:
     """Write out the ids that names alone would not give: unique in the journey, never a
     generated page's name, never empty. The second "Gọi điện" becomes goi-dien-2."""
     stages = data["stages"]
-    for stage, stage_id in zip(stages, _stage_ids([s["name"] for s in stages], "giai-doan"),
+    for stage, stage_id in zip(stages, stage_ids([s["name"] for s in stages], "giai-doan"),
                                strict=True):
         if stage_id is not None:
             stage["id"] = stage_id
@@ -206,58 +149,3 @@ def _give_ids(data: dict[str, Any]) -> None:
     for index, stage in enumerate(stages):
         if "id" in stage:
             stages[index] = {"id": stage.pop("id"), **stage}
-
-
-# --- CSV and JSON ------------------------------------------------------------------------
-
-CSV_COLUMNS = ("journey", "stage_id", "stage", "touchpoint_id", "touchpoint", "channel",
-               "control", "direct", "team", "emotion", "target", "moment_of_truth",
-               "evidence", "checklist")
-
-
-def _cell(text: str) -> str:
-    # A spreadsheet runs a cell starting with = + - @ as a formula: text stays text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def to_csv(journey: Journey) -> str:
-    """One row per touchpoint; list fields joined with " | "."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for stage, touchpoint in journey.touchpoints():
-        writer.writerow([
-            journey.id, stage.id, _cell(stage.name), touchpoint.id, _cell(touchpoint.name),
-            touchpoint.channel or "", touchpoint.control or "", str(touchpoint.direct).lower(),
-            _cell(touchpoint.team), touchpoint.emotion,
-            "" if touchpoint.target is None else touchpoint.target,
-            str(touchpoint.moment_of_truth).lower(),
-            _cell(" | ".join(touchpoint.evidence)), _cell(" | ".join(touchpoint.checklist)),
-        ])
-    return out.getvalue()
-
-
-def to_json(journey: Journey) -> str:
-    data = {"id": journey.id, **journey.model_dump(mode="json", by_alias=True)}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def journey_yaml(data: dict[str, Any]) -> str:
-    """Journey data as YAML, keys in the format's order (used by `import`)."""
-    out = io.StringIO()
-    yaml = YAML(typ="safe")
-    yaml.allow_unicode = True
-    yaml.default_flow_style = False
-    # ruamel starts this at None (sort) without an annotation, so mypy takes it as None-only.
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
-    yaml.dump({"schema": 1, **data}, out)
-    return _formatted(out.getvalue())
-
-
-def _formatted(text: str) -> str:
-    """``text`` in fmt's canonical form, or as it is when fmt cannot keep every value (its
-    round trip loses a NEL, U+0085, in text): a new file is valid either way."""
-    try:
-        return format_yaml(text)
-    except FormatError:
-        return text

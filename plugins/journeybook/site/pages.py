@@ -1,9 +1,9 @@
 """The generated site: a playbook in, ``{site path: page}`` and a navigation tree out.
 
 Page prose lives in ``templates/*.md.j2``. User text reaches Markdown through exactly one
-door, :func:`journeybook.escape.escape_text` (applied to every ``{{ … }}`` by Jinja's
+door, :func:`journeybook.site.escape.escape_text` (applied to every ``{{ … }}`` by Jinja's
 ``finalize``), which keeps its meaning; the adapters then clean each page's rendered HTML with
-:func:`journeybook.sanitize.clean`, the safety boundary.
+:func:`journeybook.site.sanitize.clean`, the safety boundary.
 """
 
 from __future__ import annotations
@@ -14,25 +14,33 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from ..i18n import labels
+from ..model import Evaluation, Journey, Stage
+from ..playbook import Action, Playbook, note_lines
+from ..source import EVALUATIONS
 from .charts import ChartSpec, CurveLegend, Kind, MetricTargets, Point, Round, TrendLegend
 from .escape import alt, cell, escape_text, indented, inline, quoted, score
-from .i18n import labels
-from .model import Evaluation, Journey, Stage, Touchpoint
-from .playbook import Action, Playbook, Team, note_lines
-from .source import EVALUATIONS, Problem
+from .paths import (
+    ACTIONS,
+    ASSETS,
+    CHECKLISTS,
+    GLOSSARY,
+    JOURNEYS,
+    chart_path,
+    evaluation_path,
+    evaluations_path,
+    journey_checklist_path,
+    journey_path,
+    stage_path,
+    team_path,
+    touchpoint_link,
+)
 from .views import journey_view, stage_view
-
-if TYPE_CHECKING:
-    from .diff import JourneyChanges
-
-JOURNEYS = "journeys"
-CHECKLISTS = "checklists"
-ACTIONS = "actions"
 
 
 @dataclass(frozen=True)
@@ -64,21 +72,15 @@ class Site:
     assets: dict[str, bytes] = field(default_factory=dict)
 
 
-#: Where the site's script and stylesheet go; an adapter links them from every page.
-ASSETS = {"assets/journeybook/journeybook.js": "journeybook.js",
-          "assets/journeybook/journeybook.css": "journeybook.css"}
-GLOSSARY = "glossary.md"
-
-
 def _assets() -> dict[str, bytes]:
-    folder = importlib.resources.files("journeybook") / "assets"
+    folder = importlib.resources.files("journeybook") / "site" / "assets"
     return {path: (folder / name).read_bytes() for path, name in ASSETS.items()}
 
 
 # --- rendering ------------------------------------------------------------------------------
 
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("journeybook", "templates"),
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("journeybook", "site/templates"),
     undefined=jinja2.StrictUndefined,
     finalize=escape_text,
     trim_blocks=True,
@@ -89,44 +91,9 @@ _TEMPLATES = jinja2.Environment(
     # macro's output is not escaped a second time where a page shows it.
     autoescape=True,
 )
-_TEMPLATES.filters.update(
+TEMPLATES.filters.update(
     inline=inline, cell=cell, quoted=quoted, indented=indented, score=score, alt=alt
 )
-
-
-def journey_path(journey: Journey) -> str:
-    return f"{JOURNEYS}/{journey.id}/index.md"
-
-
-def stage_path(journey: Journey, stage: Stage) -> str:
-    return f"{JOURNEYS}/{journey.id}/{stage.id}.md"
-
-
-def journey_checklist_path(journey: Journey) -> str:
-    return f"{JOURNEYS}/{journey.id}/checklist.md"
-
-
-def team_path(team: Team) -> str:
-    # `index` is the team list itself.
-    return f"{CHECKLISTS}/{'team-index' if team.slug == 'index' else team.slug}.md"
-
-
-def touchpoint_link(journey: Journey, stage: Stage, touchpoint: Touchpoint) -> str:
-    return f"{stage_path(journey, stage)}#{touchpoint.id}"
-
-
-def evaluations_path(journey: Journey) -> str:
-    return f"{JOURNEYS}/{journey.id}/{EVALUATIONS}/index.md"
-
-
-def evaluation_path(journey: Journey, evaluation: Evaluation) -> str:
-    return f"{JOURNEYS}/{journey.id}/{EVALUATIONS}/{evaluation.slug}.md"
-
-
-def chart_path(journey: Journey, stage: Stage | None = None, kind: str = "curve") -> str:
-    """Where a chart goes, without its ``-light.svg``/``-dark.svg`` ending."""
-    name = "sparkline" if kind == "sparkline" else (f"stage-{stage.id}" if stage else "journey")
-    return f"{JOURNEYS}/{journey.id}/charts/{name}"
 
 
 class _Renderer:
@@ -142,7 +109,7 @@ class _Renderer:
             relative = posixpath.relpath(page, posixpath.dirname(path))
             return Markup(relative + (f"#{anchor}" if anchor else ""))
 
-        content = _TEMPLATES.get_template(template).render(
+        content = TEMPLATES.get_template(template).render(
             t=self.t, plural=self.t.plural, url=url, paths=_PATHS, label=self.label,
             chart=self.chart, trend=self.trend, **context
         )
@@ -347,17 +314,3 @@ def _by_team(actions: list[Action]) -> list[tuple[str, list[Action]]]:
     return [(team, sorted(items, key=lambda a: (_STATUS_ORDER.index(a.improvement.status),
                                                 *_urgency(a))))
             for team, items in sorted(teams.items(), key=lambda kv: kv[0].casefold())]
-
-
-def diff_summary(changes: list[JourneyChanges], ref: str, unreadable: list[Problem],
-                 language: str | None = None) -> str:
-    """The Markdown a reviewer reads: what a change does to the journeys."""
-    t = labels(language)
-    text = _TEMPLATES.get_template("diff.md.j2").render(
-        t=t, plural=t.plural, label=lambda key: t.get(str(key), str(key)), changes=changes,
-        ref=ref,
-        unreadable=unreadable,
-    )
-    # GitHub's Markdown turns `@name` into a mention that notifies people or whole teams; a
-    # journey's text must never ping anyone. (The template itself writes no `@`.)
-    return text.replace("@", "&#64;")

@@ -3,7 +3,7 @@
 Journey and note fields are Markdown (`**bold**`, links, lists, code). Everything else an
 author types is shown as text: `<b>` is the four characters, `{: … }` is not an attribute
 list, `--8<--` never includes a file. These functions decide how the author's text reads;
-what keeps readers safe is :mod:`journeybook.sanitize`, which cleans the rendered HTML with
+what keeps readers safe is :mod:`journeybook.site.sanitize`, which cleans the rendered HTML with
 an allowlist whatever Markdown made of it.
 
 The escaper walks the text once, the way Python-Markdown reads it (a paragraph at a time;

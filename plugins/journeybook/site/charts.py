@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from .cache import ChartCache
+    from ..cache import ChartCache
 
 #: The drawing code itself is part of every cache key: edit this file and charts are redrawn.
 CHART_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]

@@ -1,0 +1,39 @@
+"""The site build: a playbook in, Markdown pages, their navigation and SVG charts out.
+
+``paths`` is the URL scheme, ``views`` what the templates show, ``pages`` renders
+``templates/*.md.j2`` (user text through ``escape``), ``charts`` draws the SVGs; ``sanitize`` and
+``speedups`` serve the MkDocs adapter. :func:`build` is the one pipeline every adapter runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+
+from ..cache import ChartCache
+from ..playbook import Playbook
+from .charts import RenderStats, render_all
+from .pages import Site, build_site
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """The generated part of a site: pages, navigation and assets, and the charts drawn."""
+
+    site: Site
+    #: ``{"<path>-light.svg": svg, "<path>-dark.svg": svg}`` for every chart the pages show.
+    charts: dict[str, bytes]
+    stats: RenderStats
+
+
+def build(playbook: Playbook, language: str | None = None, today: datetime.date | None = None,
+          glossary: list[tuple[str, str]] | None = None, cache: ChartCache | None = None,
+          workers: int | None = None) -> BuiltSite:
+    """Pages, then charts: what the plugin, ``journeybook generate`` and the benchmark build."""
+    site = build_site(playbook, language, today, glossary)
+    charts, stats = render_all(site.charts, cache, workers or os.cpu_count() or 1)
+    return BuiltSite(site, charts, stats)
+
+
+__all__ = ["BuiltSite", "Site", "build", "build_site", "render_all"]

@@ -1,0 +1,50 @@
+"""The site's URL scheme: where each generated page, chart and asset goes."""
+
+from __future__ import annotations
+
+from ..model import Evaluation, Journey, Stage, Touchpoint
+from ..playbook import Team
+from ..source import EVALUATIONS
+
+JOURNEYS = "journeys"
+CHECKLISTS = "checklists"
+ACTIONS = "actions"
+#: Where the site's script and stylesheet go; an adapter links them from every page.
+ASSETS = {"assets/journeybook/journeybook.js": "journeybook.js",
+          "assets/journeybook/journeybook.css": "journeybook.css"}
+GLOSSARY = "glossary.md"
+
+
+def journey_path(journey: Journey) -> str:
+    return f"{JOURNEYS}/{journey.id}/index.md"
+
+
+def stage_path(journey: Journey, stage: Stage) -> str:
+    return f"{JOURNEYS}/{journey.id}/{stage.id}.md"
+
+
+def journey_checklist_path(journey: Journey) -> str:
+    return f"{JOURNEYS}/{journey.id}/checklist.md"
+
+
+def team_path(team: Team) -> str:
+    # `index` is the team list itself.
+    return f"{CHECKLISTS}/{'team-index' if team.slug == 'index' else team.slug}.md"
+
+
+def touchpoint_link(journey: Journey, stage: Stage, touchpoint: Touchpoint) -> str:
+    return f"{stage_path(journey, stage)}#{touchpoint.id}"
+
+
+def evaluations_path(journey: Journey) -> str:
+    return f"{JOURNEYS}/{journey.id}/{EVALUATIONS}/index.md"
+
+
+def evaluation_path(journey: Journey, evaluation: Evaluation) -> str:
+    return f"{JOURNEYS}/{journey.id}/{EVALUATIONS}/{evaluation.slug}.md"
+
+
+def chart_path(journey: Journey, stage: Stage | None = None, kind: str = "curve") -> str:
+    """Where a chart goes, without its ``-light.svg``/``-dark.svg`` ending."""
+    name = "sparkline" if kind == "sparkline" else (f"stage-{stage.id}" if stage else "journey")
+    return f"{JOURNEYS}/{journey.id}/charts/{name}"

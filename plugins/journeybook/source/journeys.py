@@ -1,0 +1,174 @@
+"""Loading the journeys folder: every journey (cached when unchanged) and its evaluation
+notes, with every problem of every file gathered into one error."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..cache import JourneyCache
+from ..errors import JourneybookError, Problem
+from ..model import Evaluation, Journey, id_problems
+from ..slug import shown, slug_problem, slugify
+from .evaluations import load_evaluation, raw_ids
+from .messages import validate
+from .yaml import YamlDocument, decode_text, file_yaml, inside_project, parse_yaml, read_yaml
+
+JOURNEY_FILE = "journey.yaml"
+
+
+def load_journey(path: Path, file: str, journey_id: str) -> tuple[Journey | None, list[Problem]]:
+    """Load and validate one journey file; never raises for user mistakes."""
+    return _journey_from(read_yaml(path, file), file, journey_id)
+
+
+def parse_journey(text: str, file: str, journey_id: str) -> tuple[Journey | None, list[Problem]]:
+    """A journey from YAML text (an old version read from git, say)."""
+    return _journey_from(parse_yaml(text, file), file, journey_id)
+
+
+def _journey_from(document: YamlDocument, file: str,
+                  journey_id: str) -> tuple[Journey | None, list[Problem]]:
+    journey, problems, located = validate(Journey, document, file,
+                                           {"journey_id": journey_id}, "a journey file")
+    if journey is None:
+        if isinstance(document.data, dict) and () not in document.broken:
+            problems.extend(located(p, m) for p, m in id_problems(raw_ids(document.data)))
+        return None, problems
+    problems.extend(located(p, m) for p, m in journey.consistency_problems())
+    return (None if problems else journey), problems
+
+
+def journey_files(journeys_dir: Path) -> list[Path]:
+    """Every ``<id>/journey.yaml`` under the journeys folder, in id order."""
+    if not journeys_dir.is_dir():
+        return []
+    # A link to a folder that is gone is listed too: it is reported, not silently skipped.
+    return sorted(
+        (folder / JOURNEY_FILE for folder in journeys_dir.iterdir()
+         if (folder.is_dir() or (folder.is_symlink() and not folder.exists()))
+         and not folder.name.startswith(".")),
+        key=lambda p: p.parent.name,
+    )
+
+
+#: The code that turns bytes into a Journey; part of the journey cache key.
+_LOADER_VERSION = hashlib.sha256(
+    b"".join((Path(__file__).parent.parent / name).read_bytes()
+             for name in ("source/yaml.py", "source/messages.py", "source/journeys.py",
+                          "errors.py", "model.py", "slug.py"))
+).hexdigest()[:16]
+
+
+def _load_cached(path: Path, file: str, journey_id: str,
+                 cache: JourneyCache | None) -> tuple[Journey | None, list[Problem]]:
+    # The file is read once: the bytes hashed for the key are the bytes parsed, so an edit
+    # saved in between can never be stored under the old bytes' key.
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return load_journey(path, file, journey_id)  # says why the file cannot be read
+    key = hashlib.sha256(f"{_LOADER_VERSION}\0{journey_id}\0".encode() + raw).hexdigest()[:32]
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None:
+        try:
+            return Journey.model_validate_json(cached, context={"journey_id": journey_id}), []
+        except ValidationError:
+            pass  # an entry of another shape: read the YAML again
+    text, problems = decode_text(raw, file)
+    if text is None:
+        return None, problems
+    journey, problems = _journey_from(file_yaml(text, file), file, journey_id)
+    if journey is not None and cache is not None:
+        cache.put(key, journey.model_dump_json(by_alias=True))
+    return journey, problems
+
+
+EVALUATIONS = "evaluations"
+
+
+def load_sources(journeys_dir: Path, base_dir: Path | None = None,
+                 cache: JourneyCache | None = None,
+                 ) -> tuple[list[Journey], dict[str, list[Evaluation]]]:
+    """Every journey and its evaluation notes (oldest first), or raise
+    :class:`JourneybookError` with every problem found in every file.
+
+    ``base_dir`` (default: the folder holding ``journeys_dir``) is the project folder: the
+    folder of ``mkdocs.yml``. File names in messages are relative to it, and nothing outside
+    it is read: a journey, note or folder that links outside it is an error.
+    With a ``cache``, unchanged journey files are not parsed again.
+    """
+    base = base_dir or journeys_dir.parent
+    journeys: list[Journey] = []
+    evaluations: dict[str, list[Evaluation]] = {}
+    problems: list[Problem] = []
+
+    def inside(path: Path, kind: str = "file") -> Path | None:
+        checked = inside_project(path, base, _display(path, base), kind)
+        if isinstance(checked, Problem):
+            problems.append(checked)
+            return None
+        return checked
+
+    if inside(journeys_dir, "folder") is None:
+        raise JourneybookError(problems)
+    if not journeys_dir.is_dir():
+        raise JourneybookError([Problem(_display(journeys_dir, base), 1, 1, "",
+                                        "the journeys folder does not exist; create it or set "
+                                        "the plugin's `journeys_dir` option")])
+    for path in journey_files(journeys_dir):
+        file = _display(path, base)
+        folder = path.parent.name
+        if inside(path.parent, "folder") is None:
+            continue
+        checked = inside(path)
+        if checked is None:
+            continue
+        if not checked.is_file():
+            problems.append(Problem(file, 1, 1, "",
+                                    f"journey folder `{folder}` has no {JOURNEY_FILE}; "
+                                    "add one or remove the folder"))
+            continue
+        why = slug_problem(folder)
+        if why:
+            problems.append(Problem(file, 1, 1, "",
+                                    f"journey folder name `{shown(folder)}` is not a valid id: "
+                                    f"{why}; rename the folder, for example to "
+                                    f"`{slugify(folder) or 'hanh-trinh-mua-hang'}`"))
+            continue
+        journey, found = _load_cached(checked, file, folder, cache)
+        problems.extend(found)
+        if journey is None:
+            continue
+        journeys.append(journey)
+        notes: list[Evaluation] = []
+        notes_dir = path.parent / EVALUATIONS
+        for note in sorted(notes_dir.glob("*.md")) if inside(notes_dir, "folder") else []:
+            evaluation, found = load_evaluation(note, _display(note, base), journey, base)
+            problems.extend(found)
+            if evaluation is not None:
+                notes.append(evaluation)
+        evaluations[journey.id] = sorted(notes, key=lambda e: (e.date, e.slug))
+    if problems:
+        raise JourneybookError(problems)
+    if cache is not None:
+        cache.prune()
+    return journeys, evaluations
+
+
+def load_journeys(journeys_dir: Path, base_dir: Path | None = None,
+                  cache: JourneyCache | None = None) -> list[Journey]:
+    """Every journey (see :func:`load_sources`, which also reads evaluation notes)."""
+    return load_sources(journeys_dir, base_dir, cache)[0]
+
+
+def _display(path: Path, base: Path) -> str:
+    # Invisible characters in a file name (a newline, an escape) are shown, not obeyed: a
+    # message stays one line and cannot drive the terminal.
+    try:
+        return shown(Path(os.path.relpath(path, base)).as_posix(), limit=4096)
+    except ValueError:  # another drive on Windows
+        return shown(path.as_posix(), limit=4096)

@@ -1,0 +1,336 @@
+"""Safe YAML reading: plain data only, positions of every value, limits on size and nesting,
+and files kept inside the project."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    Event,
+    ScalarEvent,
+)
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..errors import Problem
+
+# Only plain data may appear in a journey. Tags such as `!!python/object` that would build
+# objects are refused before anything is constructed.
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+# Aliases can multiply a small file into a huge tree ("billion laughs"); no real journey
+# comes near this many values.
+_MAX_VALUES = 200_000
+#: How deep lists and mappings may nest. A journey needs 7 (stages → touchpoints →
+#: improvements → fields); parsers recurse once per level and crash a few thousand down.
+MAX_NESTING = 50
+
+DataPath = tuple[str | int, ...]
+
+
+def format_path(path: DataPath) -> str:
+    """``("stages", 1, "touchpoints", 0, "emotion")`` → ``stages[1].touchpoints[0].emotion``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _Positions:
+    """Line and column (1-based) of every value and mapping key in a YAML document."""
+
+    def __init__(self) -> None:
+        self.values: dict[DataPath, tuple[int, int]] = {}
+        self.keys: dict[DataPath, tuple[int, int]] = {}
+
+    def locate(self, path: DataPath, *, key: bool = False) -> tuple[int, int]:
+        if key and path in self.keys:
+            return self.keys[path]
+        if path in self.values:
+            return self.values[path]
+        # A derived id has no position of its own: point at the name it came from.
+        name = (*path[:-1], "name")
+        if path and path[-1] == "id" and name in self.values:
+            return self.values[name]
+        return self.locate(path[:-1]) if path else (1, 1)
+
+
+def _mark(node: Node, line_offset: int = 0) -> tuple[int, int]:
+    return node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
+
+
+class _Reader:
+    """Turns a composed YAML node tree into plain Python data, recording positions."""
+
+    def __init__(self, yaml: YAML, file: str, line_offset: int = 0) -> None:
+        self.constructor = yaml.constructor
+        self.file = file
+        self.line_offset = line_offset
+        self.positions = _Positions()
+        self.problems: list[Problem] = []
+        #: Paths whose value could not be read; validation errors below them are noise.
+        self.broken: list[DataPath] = []
+
+    def mark(self, node: Node) -> tuple[int, int]:
+        return _mark(node, self.line_offset)
+
+    def problem(self, at: tuple[int, int], path: DataPath, message: str) -> None:
+        self.problems.append(Problem(self.file, at[0], at[1], format_path(path), message))
+        self.broken.append(path)
+
+    def read(self, node: Node, path: DataPath = ()) -> Any:
+        self.positions.values.setdefault(path, self.mark(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            if node.tag != _CORE + "seq":
+                return self._bad_tag(node, path)
+            return [self.read(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag not in _ALLOWED_TAGS:
+            return self._bad_tag(node, path)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (YAMLError, ValueError, OverflowError) as exc:
+            self.problem(self.mark(node), path, f"cannot read `{node.value}`: {exc}")
+            return None
+
+    def _mapping(self, node: MappingNode, path: DataPath) -> Any:
+        if node.tag != _CORE + "map":
+            return self._bad_tag(node, path)
+        data: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _CORE + "merge":
+                self.problem(self.mark(key_node), path,
+                             "keys must be plain words like `name:`; merge keys (`<<`) and "
+                             "complex keys are not supported")
+                continue
+            key = str(key_node.value)
+            key_path = (*path, key)
+            if key in data:
+                first = self.positions.keys[key_path][0]
+                self.problem(self.mark(key_node), key_path,
+                             f"duplicate key `{key}` (first given on line {first}); "
+                             "keep one of them")
+                continue
+            self.positions.keys[key_path] = self.mark(key_node)
+            data[key] = self.read(value_node, key_path)
+        return data
+
+    def _bad_tag(self, node: Node, path: DataPath) -> None:
+        self.problem(self.mark(node), path,
+                     f"YAML tag `{node.tag}` is not allowed: a journey holds only text, numbers, "
+                     "true/false, dates, lists and mappings; remove the tag")
+        return None
+
+
+@dataclass
+class YamlDocument:
+    """Plain data read from one file, where each value was, and what could not be read."""
+
+    data: Any
+    positions: _Positions
+    problems: list[Problem]
+    broken: list[DataPath]
+
+
+def _fail(file: str, line: int, column: int, message: str) -> YamlDocument:
+    return YamlDocument(None, _Positions(), [Problem(file, line, column, "", message)], [()])
+
+
+def inside_project(path: Path, root: Path, file: str, kind: str = "file") -> Path | Problem:
+    """Where ``path`` really is (links followed) when that is inside the project folder
+    ``root``; otherwise the problem to report at ``file``.
+
+    A link that stays inside the project is fine (teams share a file between journeys that
+    way). One that leads outside, nowhere, or round in a loop is an error, so a link to a
+    secrets file is never read, built or quoted. The message names the link, never where it
+    points: that path may itself be private.
+    """
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+        return Problem(file, 1, 1, "", f"this {kind} is a link that leads round in a loop; "
+                                       f"replace it by the {kind} itself")
+    project = root.resolve()
+    if not target.is_relative_to(project):
+        if Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root)):
+            return Problem(file, 1, 1, "", f"this {kind} links to a {kind} outside the project "
+                                           f"folder ({project}); copy the {kind} into the "
+                                           "project instead")
+        return Problem(file, 1, 1, "", f"this {kind} is outside the project folder ({project}); "
+                                       f"move it into the project")
+    if path.is_symlink() and not target.exists():
+        return Problem(file, 1, 1, "", f"this {kind} is a link to a {kind} that does not "
+                                       "exist; fix the link or remove it")
+    return target
+
+
+# Characters that have no place in a text file: C0 controls other than tab, line feed and
+# carriage return, DEL and the C1 controls. They mark a binary file, and in a message or a
+# page they could drive the reader's terminal (escape sequences).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def read_text(path: Path, file: str,
+              root: Path | None = None) -> tuple[str | None, list[Problem]]:
+    """A user's text file as text, or the problem that keeps it from being read.
+
+    With ``root`` (the project folder), a file that is or leads outside it is not read at all.
+    A file that is not text is reported by the offset and value of its first bad byte; no
+    message ever quotes it.
+    """
+    if root is not None:
+        checked = inside_project(path, root, file)
+        if isinstance(checked, Problem):
+            return None, [checked]
+        path = checked  # read through the very path that was checked
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
+    return decode_text(raw, file)
+
+
+def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """The bytes of a user's text file as text, or the problem that keeps them from being
+    text (reported as :func:`read_text` does)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [_not_text(raw, exc.start, file, raw[exc.start:exc.start + 1],
+                                "the file is not UTF-8 text:", "save it with UTF-8 encoding")]
+    control = _CONTROL.search(text)
+    if control:
+        bom = len(raw) - len(text.encode("utf-8"))
+        offset = bom + len(text[: control.start()].encode("utf-8"))
+        return None, [_not_text(raw, offset, file, control.group().encode("utf-8"),
+                                "the file is not text: control",
+                                "remove it (is this a binary file?)")]
+    return text, []
+
+
+def _not_text(raw: bytes, offset: int, file: str, value: bytes, what: str, fix: str) -> Problem:
+    """Locate the bad byte(s) at ``offset``: line, column (in characters) and value; nothing
+    of the file's content goes into the message."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[start:offset].removeprefix(b"\xef\xbb\xbf" if start == 0 else b"")
+    column = len(before.decode("utf-8", "replace")) + 1
+    shown = " ".join(f"0x{byte:02x}" for byte in value)
+    noun = "byte" if len(value) == 1 else "bytes"
+    return Problem(file, raw.count(b"\n", 0, offset) + 1, column, "",
+                   f"{what} {noun} {shown} at byte offset {offset}; {fix}")
+
+
+def read_yaml(path: Path, file: str) -> YamlDocument:
+    """Read one YAML file safely: plain data only, every value located."""
+    text, problems = read_text(path, file)
+    if text is None:
+        return YamlDocument(None, _Positions(), problems, [()])
+    return file_yaml(text, file)
+
+
+def file_yaml(text: str, file: str) -> YamlDocument:
+    """The whole text of a YAML file, parsed; an empty file is a problem."""
+    if not text.strip() or all(
+        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    ):
+        return _fail(file, 1, 1, "the file is empty; a journey needs at least `title:` and "
+                                 "`stages:`")
+    return parse_yaml(text, file)
+
+
+def shape_problem(text: str, file: str, first_line: int = 1) -> Problem | None:
+    """Where YAML text nests lists and mappings deeper than :data:`MAX_NESTING` or holds more
+    than ``_MAX_VALUES`` values, counting what aliases bring in; None when it does neither
+    (or when it is not valid YAML, which the parser then reports).
+
+    Composing a node tree and reading it recurse once per level: 500 levels raise
+    RecursionError and 50,000 crash the C composer; a few aliases of aliases expand to
+    billions of values. Parsing events neither recurses nor expands, so this walks them first
+    (about a fifth of the time of a full parse, and only on a cache miss) and stops at the
+    first level too deep or value too many.
+    """
+    offset = first_line - 1
+    # Per open list or mapping: its anchor, the height of its tallest child so far, and how
+    # many values came before it.
+    open_nodes: list[list[Any]] = []
+    heights: dict[str, int] = {}  # anchor → levels of the node it names (0 for a scalar)
+    sizes: dict[str, int] = {}  # anchor → values in the node it names, aliases expanded
+    values = 0
+
+    def at(event: Event, message: str) -> Problem:
+        mark = event.start_mark
+        return Problem(file, mark.line + 1 + offset, mark.column + 1, "", message)
+
+    def child(height: int) -> None:
+        if open_nodes:
+            open_nodes[-1][1] = max(open_nodes[-1][1], height)
+
+    deeper = (f"lists and mappings nest more than {MAX_NESTING} levels deep here (a journey "
+              "needs 7); remove the extra levels of `[`, `{` or indentation")
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, CollectionStartEvent):
+                if len(open_nodes) == MAX_NESTING:
+                    return at(event, deeper)
+                open_nodes.append([event.anchor, 0, values])
+                values += 1
+            elif isinstance(event, CollectionEndEvent):
+                anchor, tallest, before = open_nodes.pop()
+                if anchor is not None:
+                    heights[anchor], sizes[anchor] = tallest + 1, values - before
+                child(tallest + 1)
+            elif isinstance(event, AliasEvent):
+                if any(node[0] == event.anchor for node in open_nodes):
+                    return at(event, f"alias `*{event.anchor}` is inside the very list or "
+                                     "mapping it names, which never ends; remove the alias")
+                height = heights.get(event.anchor, 0)
+                if len(open_nodes) + height > MAX_NESTING:
+                    return at(event, f"with the {height} levels alias `*{event.anchor}` "
+                                     f"brings in, {deeper}")
+                values += sizes.get(event.anchor, 1)
+                child(height)
+            elif isinstance(event, ScalarEvent):
+                values += 1
+                if event.anchor is not None:
+                    heights[event.anchor], sizes[event.anchor] = 0, 1
+            if values > _MAX_VALUES:
+                return at(event, f"the file expands to more than {_MAX_VALUES} values here "
+                                 "(through aliases?); split it or remove the aliases")
+    except YAMLError:
+        return None
+    return None
+
+
+def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
+    """Parse YAML text that starts on line ``first_line`` of ``file``."""
+    offset = first_line - 1
+    too_big = shape_problem(text, file, first_line)
+    if too_big is not None:
+        return YamlDocument(None, _Positions(), [too_big], [()])
+    yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is there: ~9x faster
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return _fail(file, line + offset, column,
+                     f"this is not valid YAML ({what}); check the indentation and quoting "
+                     "on this line or the one above")
+    except YAMLError as exc:
+        return _fail(file, first_line, 1, f"this is not valid YAML: {exc}")
+    if node is None:
+        return _fail(file, first_line, 1, "there is nothing here; add the required keys")
+
+    reader = _Reader(yaml, file, offset)
+    data = reader.read(node)
+    return YamlDocument(data, reader.positions, reader.problems, reader.broken)
