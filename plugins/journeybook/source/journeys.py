@@ -102,61 +102,91 @@ def load_sources(journeys_dir: Path, base_dir: Path | None = None,
     With a ``cache``, unchanged journey files are not parsed again.
     """
     base = base_dir or journeys_dir.parent
+    _check_journeys_dir(journeys_dir, base)
     journeys: list[Journey] = []
     evaluations: dict[str, list[Evaluation]] = {}
     problems: list[Problem] = []
-
-    def inside(path: Path, kind: str = "file") -> Path | None:
-        checked = inside_project(path, base, _display(path, base), kind)
-        if isinstance(checked, Problem):
-            problems.append(checked)
-            return None
-        return checked
-
-    if inside(journeys_dir, "folder") is None:
-        raise JourneybookError(problems)
-    if not journeys_dir.is_dir():
-        raise JourneybookError([Problem(_display(journeys_dir, base), 1, 1, "",
-                                        "the journeys folder does not exist; create it or set "
-                                        "the plugin's `journeys_dir` option")])
     for path in journey_files(journeys_dir):
-        file = _display(path, base)
-        folder = path.parent.name
-        if inside(path.parent, "folder") is None:
-            continue
-        checked = inside(path)
-        if checked is None:
-            continue
-        if not checked.is_file():
-            problems.append(Problem(file, 1, 1, "",
-                                    f"journey folder `{folder}` has no {JOURNEY_FILE}; "
-                                    "add one or remove the folder"))
-            continue
-        why = slug_problem(folder)
-        if why:
-            problems.append(Problem(file, 1, 1, "",
-                                    f"journey folder name `{shown(folder)}` is not a valid id: "
-                                    f"{why}; rename the folder, for example to "
-                                    f"`{slugify(folder) or 'hanh-trinh-mua-hang'}`"))
-            continue
-        journey, found = _load_cached(checked, file, folder, cache)
-        problems.extend(found)
+        journey = _journey_in(path, base, cache, problems)
         if journey is None:
             continue
         journeys.append(journey)
-        notes: list[Evaluation] = []
-        notes_dir = path.parent / EVALUATIONS
-        for note in sorted(notes_dir.glob("*.md")) if inside(notes_dir, "folder") else []:
-            evaluation, found = load_evaluation(note, _display(note, base), journey, base)
-            problems.extend(found)
-            if evaluation is not None:
-                notes.append(evaluation)
-        evaluations[journey.id] = sorted(notes, key=lambda e: (e.date, e.slug))
+        evaluations[journey.id] = _evaluations_of(journey, path.parent, base, problems)
     if problems:
         raise JourneybookError(problems)
     if cache is not None:
         cache.prune()
     return journeys, evaluations
+
+
+def _check_journeys_dir(journeys_dir: Path, base: Path) -> None:
+    """Raise :class:`JourneybookError` unless the journeys folder is there, in the project."""
+    problems: list[Problem] = []
+    if _inside(journeys_dir, base, problems, "folder") is None:
+        raise JourneybookError(problems)
+    if not journeys_dir.is_dir():
+        raise JourneybookError([Problem(_display(journeys_dir, base), 1, 1, "",
+                                        "the journeys folder does not exist; create it or set "
+                                        "the plugin's `journeys_dir` option")])
+
+
+def _inside(path: Path, base: Path, problems: list[Problem], kind: str = "file") -> Path | None:
+    """``path`` checked to stay inside the project, or None with the problem added."""
+    checked = inside_project(path, base, _display(path, base), kind)
+    if isinstance(checked, Problem):
+        problems.append(checked)
+        return None
+    return checked
+
+
+def _journey_in(path: Path, base: Path, cache: JourneyCache | None,
+                problems: list[Problem]) -> Journey | None:
+    """The journey of one ``<id>/journey.yaml``, or None with what is wrong added to
+    ``problems``."""
+    if _inside(path.parent, base, problems, "folder") is None:
+        return None
+    checked = _inside(path, base, problems)
+    if checked is None:
+        return None
+    file = _display(path, base)
+    folder = path.parent.name
+    wrong = _folder_problem(checked, file, folder)
+    if wrong is not None:
+        problems.append(wrong)
+        return None
+    journey, found = _load_cached(checked, file, folder, cache)
+    problems.extend(found)
+    return journey
+
+
+def _folder_problem(journey_file: Path, file: str, folder: str) -> Problem | None:
+    """What keeps a journey folder from being read: no journey file, or a name that is not
+    an id."""
+    if not journey_file.is_file():
+        return Problem(file, 1, 1, "", f"journey folder `{folder}` has no {JOURNEY_FILE}; "
+                                       "add one or remove the folder")
+    why = slug_problem(folder)
+    if why:
+        return Problem(file, 1, 1, "", f"journey folder name `{shown(folder)}` is not a valid "
+                                       f"id: {why}; rename the folder, for example to "
+                                       f"`{slugify(folder) or 'hanh-trinh-mua-hang'}`")
+    return None
+
+
+def _evaluations_of(journey: Journey, folder: Path, base: Path,
+                    problems: list[Problem]) -> list[Evaluation]:
+    """The journey's evaluation notes, oldest first; what is wrong with any goes to
+    ``problems``."""
+    notes_dir = folder / EVALUATIONS
+    if _inside(notes_dir, base, problems, "folder") is None:
+        return []
+    notes: list[Evaluation] = []
+    for note in sorted(notes_dir.glob("*.md")):
+        evaluation, found = load_evaluation(note, _display(note, base), journey, base)
+        problems.extend(found)
+        if evaluation is not None:
+            notes.append(evaluation)
+    return sorted(notes, key=lambda e: (e.date, e.slug))
 
 
 def load_journeys(journeys_dir: Path, base_dir: Path | None = None,

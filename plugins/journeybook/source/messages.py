@@ -72,39 +72,93 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
 
 def _message(error: ErrorDetails, path: DataPath, root: type[BaseModel] = Journey) -> str:
     kind = error["type"]
+    explain = _MESSAGES.get(kind) or (_not_date if kind.startswith("date") else None)
+    if explain is None:
+        return str(error["msg"]).removeprefix("Value error, ")
+    return explain(error, path, root)
+
+
+# Each takes the error, where it is and the model of the whole file.
+_Explain = Callable[[ErrorDetails, DataPath, type[BaseModel]], str]
+
+
+def _key_name(path: DataPath) -> str | int:
+    return path[-1] if path else "the file"
+
+
+def _missing(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    name = _key_name(path)
+    return f"`{name}` is required here; add `{name}:`"
+
+
+def _unknown_key(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    name = _key_name(path)
+    model = model_at(root, path[:-1])
+    allowed = _keys_of(model) if model else []
+    hint = difflib.get_close_matches(str(name), allowed, n=1)
+    text = f"unknown key `{name}`"
+    if hint:
+        text += f" (did you mean `{hint[0]}`?)"
+    if allowed:
+        text += f". Allowed here: {', '.join(allowed)}"
+    return text
+
+
+def _not_one_of(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    expected = error.get("ctx", {}).get("expected", "")
+    return f"must be one of {expected}, got {_describe(error.get('input'))}"
+
+
+def _not_whole_number(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
     value = error.get("input")
-    name = path[-1] if path else "the file"
-    if kind == "missing":
-        return f"`{name}` is required here; add `{name}:`"
-    if kind == "extra_forbidden":
-        model = model_at(root, path[:-1])
-        allowed = _keys_of(model) if model else []
-        hint = difflib.get_close_matches(str(name), allowed, n=1)
-        text = f"unknown key `{name}`"
-        if hint:
-            text += f" (did you mean `{hint[0]}`?)"
-        if allowed:
-            text += f". Allowed here: {', '.join(allowed)}"
-        return text
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected}, got {_describe(value)}"
-    if kind in ("int_type", "int_from_float", "int_parsing"):
-        unquote = "; remove the quotes" if isinstance(value, str) else ""
-        return f"must be a whole number, got {_describe(value)}{unquote}"
-    if kind in ("string_type", "str_type"):
-        return f"must be text, got {_describe(value)}; put quotes around it if it is text"
-    if kind == "bool_type":
-        return f"must be true or false, got {_describe(value)}"
-    if kind == "list_type":
-        return f"must be a list (lines starting with `- `), got {_describe(value)}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be a mapping (`key: value` lines), got {_describe(value)}"
-    if kind.startswith("date"):
-        return f"must be a date written YYYY-MM-DD, like 2026-12-31, got {_describe(value)}"
-    if kind == "too_short":
-        return f"needs at least one item; add one under `{name}:`"
-    return str(error["msg"]).removeprefix("Value error, ")
+    unquote = "; remove the quotes" if isinstance(value, str) else ""
+    return f"must be a whole number, got {_describe(value)}{unquote}"
+
+
+def _not_text(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    return (f"must be text, got {_describe(error.get('input'))}; put quotes around it if it "
+            "is text")
+
+
+def _not_true_or_false(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    return f"must be true or false, got {_describe(error.get('input'))}"
+
+
+def _not_list(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    return f"must be a list (lines starting with `- `), got {_describe(error.get('input'))}"
+
+
+def _not_mapping(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    return f"must be a mapping (`key: value` lines), got {_describe(error.get('input'))}"
+
+
+def _not_date(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    return ("must be a date written YYYY-MM-DD, like 2026-12-31, got "
+            f"{_describe(error.get('input'))}")
+
+
+def _no_items(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    return f"needs at least one item; add one under `{_key_name(path)}:`"
+
+
+#: Pydantic's error type → the message an author can act on. A type not here and not a date
+#: type keeps pydantic's message, less the "Value error, " the format's own checks get.
+_MESSAGES: dict[str, _Explain] = {
+    "missing": _missing,
+    "extra_forbidden": _unknown_key,
+    "literal_error": _not_one_of,
+    "int_type": _not_whole_number,
+    "int_from_float": _not_whole_number,
+    "int_parsing": _not_whole_number,
+    "string_type": _not_text,
+    "str_type": _not_text,
+    "bool_type": _not_true_or_false,
+    "list_type": _not_list,
+    "model_type": _not_mapping,
+    "dict_type": _not_mapping,
+    "model_attributes_type": _not_mapping,
+    "too_short": _no_items,
+}
 
 
 def _is_unknown_key(error: ErrorDetails) -> bool:

@@ -259,55 +259,83 @@ def shape_problem(text: str, file: str, first_line: int = 1) -> Problem | None:
     first level too deep or value too many.
     """
     offset = first_line - 1
-    # Per open list or mapping: its anchor, the height of its tallest child so far, and how
-    # many values came before it.
-    open_nodes: list[list[Any]] = []
-    heights: dict[str, int] = {}  # anchor → levels of the node it names (0 for a scalar)
-    sizes: dict[str, int] = {}  # anchor → values in the node it names, aliases expanded
-    values = 0
-
-    def at(event: Event, message: str) -> Problem:
-        mark = event.start_mark
-        return Problem(file, mark.line + 1 + offset, mark.column + 1, "", message)
-
-    def child(height: int) -> None:
-        if open_nodes:
-            open_nodes[-1][1] = max(open_nodes[-1][1], height)
-
-    deeper = (f"lists and mappings nest more than {MAX_NESTING} levels deep here (a journey "
-              "needs 7); remove the extra levels of `[`, `{` or indentation")
+    shape = _Shape()
     try:
         for event in YAML(typ="safe").parse(text):
-            if isinstance(event, CollectionStartEvent):
-                if len(open_nodes) == MAX_NESTING:
-                    return at(event, deeper)
-                open_nodes.append([event.anchor, 0, values])
-                values += 1
-            elif isinstance(event, CollectionEndEvent):
-                anchor, tallest, before = open_nodes.pop()
-                if anchor is not None:
-                    heights[anchor], sizes[anchor] = tallest + 1, values - before
-                child(tallest + 1)
-            elif isinstance(event, AliasEvent):
-                if any(node[0] == event.anchor for node in open_nodes):
-                    return at(event, f"alias `*{event.anchor}` is inside the very list or "
-                                     "mapping it names, which never ends; remove the alias")
-                height = heights.get(event.anchor, 0)
-                if len(open_nodes) + height > MAX_NESTING:
-                    return at(event, f"with the {height} levels alias `*{event.anchor}` "
-                                     f"brings in, {deeper}")
-                values += sizes.get(event.anchor, 1)
-                child(height)
-            elif isinstance(event, ScalarEvent):
-                values += 1
-                if event.anchor is not None:
-                    heights[event.anchor], sizes[event.anchor] = 0, 1
-            if values > _MAX_VALUES:
-                return at(event, f"the file expands to more than {_MAX_VALUES} values here "
-                                 "(through aliases?); split it or remove the aliases")
+            message = shape.count(event)
+            if message is not None:
+                mark = event.start_mark
+                return Problem(file, mark.line + 1 + offset, mark.column + 1, "", message)
     except YAMLError:
         return None
     return None
+
+
+_DEEPER = (f"lists and mappings nest more than {MAX_NESTING} levels deep here (a journey "
+           "needs 7); remove the extra levels of `[`, `{` or indentation")
+
+
+class _Shape:
+    """The nesting and the number of values of YAML text so far, one parsing event at a time
+    (for :func:`shape_problem`)."""
+
+    def __init__(self) -> None:
+        # Per open list or mapping: its anchor, the height of its tallest child so far, and
+        # how many values came before it.
+        self.open_nodes: list[list[Any]] = []
+        self.heights: dict[str, int] = {}  # anchor → levels of the node it names (0: scalar)
+        self.sizes: dict[str, int] = {}  # anchor → values in the node it names, aliases expanded
+        self.values = 0
+
+    def count(self, event: Event) -> str | None:
+        """What is wrong once ``event`` is counted, or None."""
+        message = None
+        if isinstance(event, CollectionStartEvent):
+            message = self._start(event)
+        elif isinstance(event, CollectionEndEvent):
+            self._end()
+        elif isinstance(event, AliasEvent):
+            message = self._alias(event)
+        elif isinstance(event, ScalarEvent):
+            self._scalar(event)
+        if message is None and self.values > _MAX_VALUES:
+            message = (f"the file expands to more than {_MAX_VALUES} values here (through "
+                       "aliases?); split it or remove the aliases")
+        return message
+
+    def _start(self, event: CollectionStartEvent) -> str | None:
+        if len(self.open_nodes) == MAX_NESTING:
+            return _DEEPER
+        self.open_nodes.append([event.anchor, 0, self.values])
+        self.values += 1
+        return None
+
+    def _end(self) -> None:
+        anchor, tallest, before = self.open_nodes.pop()
+        if anchor is not None:
+            self.heights[anchor], self.sizes[anchor] = tallest + 1, self.values - before
+        self._child(tallest + 1)
+
+    def _alias(self, event: AliasEvent) -> str | None:
+        if any(node[0] == event.anchor for node in self.open_nodes):
+            return (f"alias `*{event.anchor}` is inside the very list or mapping it names, "
+                    "which never ends; remove the alias")
+        height = self.heights.get(event.anchor, 0)
+        if len(self.open_nodes) + height > MAX_NESTING:
+            return f"with the {height} levels alias `*{event.anchor}` brings in, {_DEEPER}"
+        self.values += self.sizes.get(event.anchor, 1)
+        self._child(height)
+        return None
+
+    def _scalar(self, event: ScalarEvent) -> None:
+        self.values += 1
+        if event.anchor is not None:
+            self.heights[event.anchor], self.sizes[event.anchor] = 0, 1
+
+    def _child(self, height: int) -> None:
+        """A child ``height`` levels tall has ended inside the innermost open node."""
+        if self.open_nodes:
+            self.open_nodes[-1][1] = max(self.open_nodes[-1][1], height)
 
 
 def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
