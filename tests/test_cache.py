@@ -25,7 +25,7 @@ from mkdocs.config import load_config
 from journeybook.cache import ChartCache, JourneyCache
 from journeybook.cli import main
 from journeybook.site.charts import ChartSpec, CurveLegend, Point, render, render_all
-from journeybook.source import load_journeys
+from journeybook.source import load_sources
 
 from .conftest import FIXTURES, MINIMAL_MKDOCS, write_journey
 
@@ -116,14 +116,14 @@ def test_journey_is_parsed_from_the_same_bytes_that_were_hashed(tmp_path: Path) 
     cache = JourneyCache(tmp_path / "cache")
     _saver.arm(path, after.encode("utf-8"))
     try:
-        [journey] = load_journeys(tmp_path / "journeys", cache=cache)
+        [journey], _ = load_sources(tmp_path / "journeys", cache=cache)
     finally:
         _saver.disarm()
     assert _saver.openings == 1
     assert journey.title == "Kettle, as hashed"
     # The cache holds what those bytes say: the same bytes give the same journey again.
     path.write_text(before, "utf-8")
-    [again] = load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+    [again], _ = load_sources(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
     assert again.title == "Kettle, as hashed"
 
 
@@ -179,13 +179,13 @@ def test_a_non_utf8_byte_in_a_journey_entry_is_a_miss(project) -> None:
 
 def test_an_entry_that_is_not_a_journey_is_a_miss(tmp_path: Path) -> None:
     write_journey(tmp_path / "journeys", "kettle", SMALL)
-    [fresh] = load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+    [fresh], _ = load_sources(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
     [entry] = _entries(tmp_path / "cache")
     # A well-formed entry (right key, right checksum) whose JSON is not a journey.
     cache = JourneyCache(tmp_path / "cache")
     key = entry.name.removesuffix(".json")
     cache.put(key, '{"title": 5}')
-    [again] = load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+    [again], _ = load_sources(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
     assert again == fresh
     assert JourneyCache(tmp_path / "cache").get(key) == fresh.model_dump_json(by_alias=True)
 

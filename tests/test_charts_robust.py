@@ -18,9 +18,9 @@ from journeybook.site.charts import (
     ComparedTouchpoint,
     ComparisonLegend,
     CurveLegend,
+    EvaluationColumn,
     MetricTargets,
     Point,
-    Round,
     TrendLegend,
     render,
     render_comparison,
@@ -178,7 +178,8 @@ def test_any_text_draws_literally_in_a_valid_svg(names: list[str], stages: list[
     curve = ChartSpec("curve", points, tuple(t[f"emotion_{i}"] for i in range(-2, 3)),
                       CurveLegend("As is", "Target", "Moment", "Pain", "Measured on 2026-03-01"))
     trend = ChartSpec("trend", points, (), TrendLegend("NPS", "CSAT", "Target"),
-                      rounds=(Round("2026-03-01", tuple(emotions[: len(names)]), 10, 80),),
+                      evaluations=(EvaluationColumn("2026-03-01", tuple(emotions[: len(names)]),
+                                                    10, 80),),
                       targets=MetricTargets(nps=40))
     for spec in (curve, trend):
         svgs = render(spec)  # never raises, never warns (warnings are errors here)
@@ -213,11 +214,11 @@ def test_a_note_is_read_once_and_links_land_under_the_headings_it_names(project)
     # Read once per note (it used to be once per touchpoint): asking again, or asking about
     # every touchpoint, gives back what the first reading found.
     for _, touchpoint in journey.touchpoints():
-        playbook.notes_about(journey, touchpoint)
+        playbook.evaluations_about(journey, touchpoint)
     assert playbook.mentions(journey, evaluation) is mentions
-    assert [e.slug for e in playbook.notes_about(journey, mentions[max(mentions)])] == [
+    assert [e.slug for e in playbook.evaluations_about(journey, mentions[max(mentions)])] == [
         "2026-03-01"]
-    assert playbook.notes_about(journey, next(t for _, t in journey.touchpoints()
+    assert playbook.evaluations_about(journey, next(t for _, t in journey.touchpoints()
                                               if t.id == "refund")) == []
 
     p.build()

@@ -67,7 +67,7 @@ def test_notes_load_in_date_order(tmp_path: Path) -> None:
     latest = playbook.latest_score(journey, checkout)
     assert latest is not None and (latest.value, latest.evaluation.slug) == (0, "2026-09-01")
     # Both rounds scored it; only the first also wrote about it under its name.
-    assert [e.slug for e in playbook.notes_about(journey, checkout)] == [
+    assert [e.slug for e in playbook.evaluations_about(journey, checkout)] == [
         "2026-09-01", "2026-03-01-survey"]
     assert {t.id for t in playbook.mentions(journey, first).values()} == {"checkout", "search"}
 
@@ -156,7 +156,7 @@ def test_overdue_against_the_build_date(tmp_path: Path) -> None:
             owner: Contact Center
             due: 2026-06-30""")
     playbook = playbook_with(tmp_path, {}, journey)
-    overdue = lambda day: [a.improvement.action for a in playbook.actions(day) if a.overdue]  # noqa: E731
+    overdue = lambda day: [a.improvement.action for a in playbook.improvements(day) if a.overdue]  # noqa: E731
     assert overdue(datetime.date(2026, 6, 30)) == []
     assert overdue(datetime.date(2026, 7, 1)) == ["Call back within a day"]
     assert overdue(datetime.date(2027, 1, 1)) == ["Remove optional fields",
@@ -223,10 +223,10 @@ def test_trend_chart_data(tmp_path: Path) -> None:
                                         "2026-03-01-survey.md": ROUND_1})
     site = build_site(playbook, "en")
     trend = site.charts["journeys/kettle/charts/trend"]
-    assert [r.date for r in trend.rounds] == ["2026-03-01", "2026-09-01"]
+    assert [r.date for r in trend.evaluations] == ["2026-03-01", "2026-09-01"]
     assert [p.id for p in trend.points] == ["search", "checkout", "confirmation-call"]
-    assert [r.scores for r in trend.rounds] == [(-1, -2, 1), (1, 0, None)]
-    assert [(r.nps, r.csat) for r in trend.rounds] == [(10, 70), (25, None)]
+    assert [r.scores for r in trend.evaluations] == [(-1, -2, 1), (1, 0, None)]
+    assert [(r.nps, r.csat) for r in trend.evaluations] == [(10, 70), (25, None)]
     assert (trend.targets.nps, trend.targets.csat) == (40, 85)
     svg = render(trend)["light"].decode()
     for gid in ("score-search-0", "score-checkout-1", "nps", "csat", "nps-target"):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from journeybook import JourneybookError, Playbook
-from journeybook.source import load_journeys
+from journeybook.source import load_sources
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = (FIXTURES / "small.yaml").read_text(encoding="utf-8")
@@ -22,7 +22,7 @@ def problems_for(tmp_path: Path, text: str | bytes, journey_id: str = "trip") ->
     data = text if isinstance(text, bytes) else textwrap.dedent(text).encode("utf-8")
     (folder / "journey.yaml").write_bytes(data)
     with pytest.raises(JourneybookError) as caught:
-        load_journeys(tmp_path / "journeys", tmp_path)
+        load_sources(tmp_path / "journeys", tmp_path)
     return [str(p) for p in caught.value.problems]
 
 
@@ -30,7 +30,7 @@ def test_small_journey_loads_with_defaults(tmp_path: Path) -> None:
     folder = tmp_path / "journeys" / "kettle"
     folder.mkdir(parents=True)
     (folder / "journey.yaml").write_text(SMALL, encoding="utf-8")
-    [journey] = load_journeys(tmp_path / "journeys")
+    [journey], _ = load_sources(tmp_path / "journeys")
     assert journey.id == "kettle"
     assert [s.id for s in journey.stages] == ["nhan-thuc", "dat-hang"]
     friend = journey.stages[0].touchpoints[1]
@@ -266,7 +266,7 @@ def test_quoted_date_is_accepted(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "journey.yaml").write_text(SMALL.replace("due: 2026-12-31", 'due: "2026-12-31"'),
                                          encoding="utf-8")
-    [journey] = load_journeys(tmp_path / "journeys")
+    [journey], _ = load_sources(tmp_path / "journeys")
     assert journey.stages[1].touchpoints[0].improvements[0].due == datetime.date(2026, 12, 31)
 
 
@@ -286,7 +286,7 @@ def test_all_files_reported_together(tmp_path: Path) -> None:
         (journeys / name / "journey.yaml").write_text(text, encoding="utf-8")
     (journeys / "d").mkdir()
     with pytest.raises(JourneybookError) as caught:
-        load_journeys(journeys, tmp_path)
+        load_sources(journeys, tmp_path)
     files = [p.file for p in caught.value.problems]
     assert files == ["journeys/a/journey.yaml", "journeys/b/journey.yaml",
                      "journeys/d/journey.yaml"]
@@ -300,7 +300,7 @@ def test_readme_example_is_a_valid_journey(tmp_path: Path) -> None:
     folder = tmp_path / "journeys" / "mua-sam"
     folder.mkdir(parents=True)
     (folder / "journey.yaml").write_text(example, encoding="utf-8")
-    [journey] = load_journeys(tmp_path / "journeys")
+    [journey], _ = load_sources(tmp_path / "journeys")
     assert journey.stages[0].id == "quyet-dinh"
     assert journey.stages[0].touchpoints[0].moment_of_truth
 
@@ -315,21 +315,21 @@ def test_journey_cache_skips_parsing_unchanged_files(tmp_path: Path,
     folder.mkdir(parents=True)
     (folder / "journey.yaml").write_text(SMALL, encoding="utf-8")
     cache = JourneyCache(tmp_path / "cache")
-    [fresh] = load_journeys(tmp_path / "journeys", cache=cache)
+    [fresh], _ = load_sources(tmp_path / "journeys", cache=cache)
 
     def no_parsing(*args: object) -> None:
         raise AssertionError("an unchanged journey was parsed again")
 
     with monkeypatch.context() as patch:
         patch.setattr(source_yaml, "parse_yaml", no_parsing)
-        [cached] = load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+        [cached], _ = load_sources(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
     assert cached == fresh and cached.id == "kettle"
     # An edit is seen at once, and a broken edit is reported even though a copy is cached.
     (folder / "journey.yaml").write_text(SMALL.replace("emotion: -1", "emotion: -2"), "utf-8")
-    [edited] = load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+    [edited], _ = load_sources(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
     assert edited.stages[1].touchpoints[0].emotion == -2
     (folder / "journey.yaml").write_text(SMALL.replace("emotion: -1", "emotion: -3"), "utf-8")
     with pytest.raises(JourneybookError, match="must be a whole number from -2 to 2"):
-        load_journeys(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
+        load_sources(tmp_path / "journeys", cache=JourneyCache(tmp_path / "cache"))
     # The original and the valid edit; entries are pruned only once unused for days.
     assert len(list((tmp_path / "cache").glob("*.json"))) == 2

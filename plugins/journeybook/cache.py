@@ -164,11 +164,10 @@ class JourneyCache:
 class ChartCache:
     """Light and dark SVGs of each chart, as ``<key>-light.svg`` and ``<key>-dark.svg``."""
 
-    def __init__(self, directory: Path, health: Health | None = None,
-                 variants: tuple[str, ...] = ("light", "dark")) -> None:
+    def __init__(self, directory: Path, health: Health | None = None) -> None:
         health = health or Health()
         self.stores = {variant: Store(directory, f"-{variant}.svg", health)
-                       for variant in variants}
+                       for variant in ("light", "dark")}
 
     def get(self, key: str) -> dict[str, bytes] | None:
         """Every variant of the chart, or None when any of them is missing or damaged."""

@@ -25,10 +25,10 @@ from .generate import generate
 from .i18n import LanguageError, labels, languages
 from .model import Journey
 from .playbook import Playbook, build_date
+from .review.chart import comparison_chart
 from .review.diff import compare, journeys_at
 from .review.git import GitError, repository_root
 from .review.summary import diff_summary
-from .site.charts import ComparedJourney, ComparedTouchpoint, ComparisonLegend, render_comparison
 from .slug import shown, slug_problem, slugify
 from .source import (
     EVALUATIONS,
@@ -89,12 +89,12 @@ def _check(args: argparse.Namespace) -> int:
     if playbook is None:
         return 1
     touchpoints = sum(journey.touchpoint_count for journey in playbook.journeys)
-    rounds = sum(len(notes) for notes in playbook.evaluations.values())
+    evaluations = sum(len(found) for found in playbook.evaluations.values())
     # The command's own messages are English; the plurals come from the English locale.
     plural = labels("en").plural
     print(f"ok: {plural('n_journeys', len(playbook.journeys))}, "
           f"{plural('n_touchpoints', touchpoints)}, "
-          f"{plural('n_evaluation_notes', rounds)}")
+          f"{plural('n_evaluation_notes', evaluations)}")
     return 0
 
 
@@ -112,21 +112,7 @@ def _diff(args: argparse.Namespace) -> int:
     changes = compare(before, playbook.journeys)
     print(diff_summary(changes, args.ref, unreadable, args.language), end="")
     if args.chart:
-        t = labels(args.language)
-        items = []
-        for change in changes:
-            if not change.curve_changed:
-                continue
-            old = {tp.id: tp for _, tp in change.before.touchpoints()} if change.before else {}
-            new = {tp.id: tp for _, tp in change.after.touchpoints()} if change.after else {}
-            order = [*new, *(i for i in old if i not in new)]
-            items.append(ComparedJourney(change.journey.title, tuple(
-                ComparedTouchpoint(name=(new.get(i) or old[i]).name,
-                                   before=old[i].emotion if i in old else None,
-                                   after=new[i].emotion if i in new else None)
-                for i in order)))
-        Path(args.chart).write_bytes(render_comparison(
-            items, ComparisonLegend(before=t["diff_before"], after=t["diff_after"])))
+        Path(args.chart).write_bytes(comparison_chart(changes, args.language))
     return 0
 
 

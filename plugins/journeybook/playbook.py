@@ -48,7 +48,7 @@ class Team:
 
 @dataclass(frozen=True)
 class Score:
-    """A touchpoint's measured emotion in one evaluation round."""
+    """A touchpoint's measured emotion in one evaluation."""
 
     value: int
     evaluation: Evaluation
@@ -70,7 +70,7 @@ class Gap:
 
 
 @dataclass(frozen=True)
-class Action:
+class TrackedImprovement:
     """An improvement, where it applies, and whether it is late."""
 
     journey: Journey
@@ -134,7 +134,7 @@ class Playbook:
 
     journeys: list[Journey]
     journeys_dir: Path | None = None
-    #: Evaluation rounds of each journey, by journey id, oldest first.
+    #: Evaluations of each journey, by journey id, oldest first.
     evaluations: dict[str, list[Evaluation]] = field(default_factory=dict)
     #: Each note's headings, read once however many touchpoints ask about the note, by
     #: journey id and note slug (the note's file name, unique in its journey).
@@ -166,8 +166,8 @@ class Playbook:
         :func:`note_lines`). The note is read once: every call returns the same dict."""
         return self._reading(journey, evaluation).mentions
 
-    def notes_about(self, journey: Journey, touchpoint: Touchpoint) -> list[Evaluation]:
-        """Evaluation rounds that scored a touchpoint or wrote about it, newest first."""
+    def evaluations_about(self, journey: Journey, touchpoint: Touchpoint) -> list[Evaluation]:
+        """Evaluations that scored a touchpoint or wrote about it, newest first."""
         return [e for e in reversed(self.evaluations_of(journey))
                 if touchpoint.id in e.scores or touchpoint.id in self._reading(journey, e).named]
 
@@ -208,11 +208,11 @@ class Playbook:
         # sorted() is stable: equal gaps keep the journey's order.
         return sorted(found, key=lambda gap: -gap.size)
 
-    def actions(self, today: datetime.date) -> list[Action]:
+    def improvements(self, today: datetime.date) -> list[TrackedImprovement]:
         """Every improvement of every journey; overdue when due before ``today`` and not done."""
         return [
-            Action(journey, stage, touchpoint, improvement,
-                   overdue=improvement.status != "done" and improvement.due is not None
+            TrackedImprovement(journey, stage, touchpoint, improvement,
+                               overdue=improvement.status != "done" and improvement.due is not None
                    and improvement.due < today)
             for journey in self.journeys
             for stage, touchpoint in journey.touchpoints()

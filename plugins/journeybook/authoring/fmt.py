@@ -573,7 +573,6 @@ def format_evaluation(text: str) -> str:
 
 @dataclass
 class Outcome:
-    path: Path
     changed: bool
     problem: Problem | None = None
 
@@ -584,20 +583,20 @@ def format_file(path: Path, *, check: bool) -> Outcome:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return Outcome(path, False, Problem(file, 1, 1, "", f"cannot read it: {exc.strerror}"))
+        return Outcome(False, Problem(file, 1, 1, "", f"cannot read it: {exc.strerror}"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        return Outcome(path, False, Problem(
+        return Outcome(False, Problem(
             file, raw.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1, "",
             "this is not UTF-8 text; save the file as UTF-8"))
     try:
         result = format_evaluation(text) if path.suffix == ".md" else format_yaml(text)
     except FormatError as exc:
-        return Outcome(path, False, Problem(file, exc.line, exc.column, exc.where, exc.message))
+        return Outcome(False, Problem(file, exc.line, exc.column, exc.where, exc.message))
     if result == text:
-        return Outcome(path, False)
+        return Outcome(False)
     if not check:
         write_atomic(path, result)
-    return Outcome(path, True)
+    return Outcome(True)

@@ -44,16 +44,16 @@ class Point:
     emotion: int
     target: int | None
     moment_of_truth: bool
-    #: The score the latest evaluation round measured, if it measured this touchpoint.
+    #: The score the latest evaluation measured, if it measured this touchpoint.
     measured: int | None = None
 
 
 @dataclass(frozen=True)
-class Round:
-    """One evaluation round in a trend chart."""
+class EvaluationColumn:
+    """One evaluation in a trend chart."""
 
     date: str
-    #: Measured score of each of the chart's points (None: not measured this round).
+    #: Measured score of each of the chart's points (None: not measured by this evaluation).
     scores: tuple[int | None, ...]
     nps: int | None = None
     csat: int | None = None
@@ -67,7 +67,7 @@ class CurveLegend:
     target: str
     moment_of_truth: str
     pain_point: str
-    #: Names the round the measured scores come from; empty while no round measured any.
+    #: Names the evaluation the measured scores come from; empty while no evaluation measured any.
     measured: str = ""
 
 
@@ -101,8 +101,8 @@ class ChartSpec:
     #: Names of the five emotion levels, −2 … +2, in the site's language.
     levels: tuple[str, ...]
     legend: CurveLegend | TrendLegend | None = None
-    #: Evaluation rounds, oldest first (trend charts).
-    rounds: tuple[Round, ...] = ()
+    #: Evaluations, oldest first (trend charts).
+    evaluations: tuple[EvaluationColumn, ...] = ()
     #: The journey's NPS and CSAT targets (trend charts).
     targets: MetricTargets = MetricTargets()
 
@@ -231,7 +231,7 @@ def _drawable(spec: ChartSpec) -> ChartSpec:
                      for p in spec.points),
         levels=tuple(_plain(level) for level in spec.levels),
         legend=legend,
-        rounds=tuple(replace(r, date=_plain(r.date)) for r in spec.rounds),
+        evaluations=tuple(replace(r, date=_plain(r.date)) for r in spec.evaluations),
     )
 
 
@@ -502,7 +502,7 @@ def _sparkline(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
     return figure
 
 
-# --- the trend of evaluation rounds ----------------------------------------------------
+# --- the trend of evaluations ---------------------------------------------------------
 
 #: Margins of the trend chart (touchpoint names left, target names right) and the size of a
 #: score cell, in inches.
@@ -528,21 +528,21 @@ def _trend_layout(spec: ChartSpec, rows: int) -> _TrendLayout:
     metrics_h = 2.0 if metrics else 0.0
     head, gap, foot = 0.45, (0.75 if metrics else 0.0), 0.55
     return _TrendLayout(
-        width=max(_TREND_LEFT + _TREND_RIGHT + _CELL_W * len(spec.rounds), 6.0),
+        width=max(_TREND_LEFT + _TREND_RIGHT + _CELL_W * len(spec.evaluations), 6.0),
         height=head + grid_h + gap + metrics_h + foot,
         foot=foot, metrics=metrics_h, gap=gap, grid=grid_h,
     )
 
 
 def _has_metrics(spec: ChartSpec) -> bool:
-    return any(r.nps is not None or r.csat is not None for r in spec.rounds)
+    return any(r.nps is not None or r.csat is not None for r in spec.evaluations)
 
 
 @dataclass(frozen=True)
 class _Series:
-    """One metric of the trend chart: a line of its value per round, and its target."""
+    """One metric of the trend chart: a line of its value per evaluation, and its target."""
 
-    #: The :class:`Round` field it reads, which also names its line in the SVG.
+    #: The :class:`EvaluationColumn` field it reads, which also names its line in the SVG.
     name: Literal["nps", "csat"]
     label: str
     target: int | None
@@ -552,9 +552,9 @@ class _Series:
     style: str | tuple[int, tuple[int, int]]
     marker: str
 
-    def values(self, rounds: tuple[Round, ...]) -> list[tuple[float, int]]:
-        """(x, value) of each round that measured it; a round's column is centred on x."""
-        return [(column + 0.5, value) for column, r in enumerate(rounds)
+    def values(self, evaluations: tuple[EvaluationColumn, ...]) -> list[tuple[float, int]]:
+        """(x, value) of each evaluation that measured it, centred on the evaluation's column."""
+        return [(column + 0.5, value) for column, r in enumerate(evaluations)
                 if (value := getattr(r, self.name)) is not None]
 
 
@@ -572,48 +572,49 @@ def _trend_series(spec: ChartSpec, colours: Mapping[str, str]) -> tuple[_Series,
 
 
 def _trend(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
-    """Measured score per touchpoint and round (a grid of numbers on coloured cells), and NPS
-    and CSAT per round against the journey's targets."""
+    """Measured score per touchpoint and evaluation (a grid of numbers on coloured cells), and NPS
+    and CSAT per evaluation against the journey's targets."""
     pyplot = _matplotlib()
     rows = [(i, p) for i, p in enumerate(spec.points)
-            if any(r.scores[i] is not None for r in spec.rounds)]
+            if any(r.scores[i] is not None for r in spec.evaluations)]
     layout = _trend_layout(spec, len(rows))
     figure = pyplot.figure(figsize=(layout.width, layout.height))
     figure.patch.set_alpha(0)
-    _draw_dates(figure, spec.rounds, layout, colours)
+    _draw_dates(figure, spec.evaluations, layout, colours)
     if rows:
-        _draw_scores(figure, spec.rounds, rows, layout, colours)
+        _draw_scores(figure, spec.evaluations, rows, layout, colours)
     if layout.metrics:
         shown = _draw_metrics(figure, spec, layout, colours)
         _draw_metrics_legend(figure, shown, layout, colours)
     return figure
 
 
-def _draw_dates(figure: Any, rounds: tuple[Round, ...], layout: _TrendLayout,
+def _draw_dates(figure: Any, evaluations: tuple[EvaluationColumn, ...], layout: _TrendLayout,
                 colours: Mapping[str, str]) -> None:
-    # Dates head the columns, placed in inches rather than on the grid: when no round
+    # Dates head the columns, placed in inches rather than on the grid: when no evaluation
     # scored any touchpoint there is no grid (an axes of no height cannot be scaled).
     top = layout.foot + layout.metrics + layout.gap + layout.grid
-    for column, this in enumerate(rounds):
+    for column, this in enumerate(evaluations):
         figure.text((_TREND_LEFT + _CELL_W * (column + 0.5)) / layout.width,
                     (top + 0.25 * _CELL_H) / layout.height, this.date, ha="center",
                     va="bottom", fontsize=9, fontweight="bold", color=colours["muted"])
 
 
-def _draw_scores(figure: Any, rounds: tuple[Round, ...], rows: list[tuple[int, Point]],
-                 layout: _TrendLayout, colours: Mapping[str, str]) -> None:
-    """The grid: a row per touchpoint, a column per round, a coloured cell per score."""
+def _draw_scores(figure: Any, evaluations: tuple[EvaluationColumn, ...],
+                 rows: list[tuple[int, Point]], layout: _TrendLayout,
+                 colours: Mapping[str, str]) -> None:
+    """The grid: a row per touchpoint, a column per evaluation, a coloured cell per score."""
     width, height = layout.width, layout.height
     grid = figure.add_axes((_TREND_LEFT / width,
                             (layout.foot + layout.metrics + layout.gap) / height,
-                            _CELL_W * len(rounds) / width, layout.grid / height))
+                            _CELL_W * len(evaluations) / width, layout.grid / height))
     grid.set_axis_off()
-    grid.set_xlim(0, len(rounds))
+    grid.set_xlim(0, len(evaluations))
     grid.set_ylim(len(rows), 0)
     for row, (index, point) in enumerate(rows):
         grid.text(-0.12, row + 0.5, _abbreviate(point.name, 42), ha="right", va="center",
                   fontsize=8.5, color=colours["text"], gid=f"name-{point.id}")
-        for column, this in enumerate(rounds):
+        for column, this in enumerate(evaluations):
             _draw_score(grid, row, column, this.scores[index], point, colours)
 
 
@@ -632,13 +633,13 @@ def _draw_score(grid: Any, row: int, column: int, value: int | None, point: Poin
 
 def _draw_metrics(figure: Any, spec: ChartSpec, layout: _TrendLayout,
                   colours: Mapping[str, str]) -> list[_Series]:
-    """NPS and CSAT per round, each with its target; returns the series that have values."""
+    """NPS and CSAT per evaluation, each with its target; returns the series that have values."""
     series = _trend_series(spec, colours)
     chart = _metrics_axes(figure, spec, layout, colours)
-    n = len(spec.rounds)
+    n = len(spec.evaluations)
     shown = []
     for this in series:
-        values = this.values(spec.rounds)
+        values = this.values(spec.evaluations)
         if not values:
             continue
         chart.plot(*zip(*values, strict=True), color=this.colour, ls=this.style, lw=2,
@@ -660,10 +661,10 @@ def _metrics_axes(figure: Any, spec: ChartSpec, layout: _TrendLayout,
                   colours: Mapping[str, str]) -> Any:
     """The metrics chart's axes: a line per 25 points, from a little under the lowest value
     (or 0) to 100, so the numbers fill it rather than empty space."""
-    width, height, n = layout.width, layout.height, len(spec.rounds)
+    width, height, n = layout.width, layout.height, len(spec.evaluations)
     chart = figure.add_axes((_TREND_LEFT / width, layout.foot / height, _CELL_W * n / width,
                              layout.metrics / height))
-    values = [v for r in spec.rounds for v in (r.nps, r.csat) if v is not None]
+    values = [v for r in spec.evaluations for v in (r.nps, r.csat) if v is not None]
     values += [v for v in (spec.targets.nps, spec.targets.csat) if v is not None]
     low = max(-100, min(0, *values) - 10)
     chart.set_xlim(0, n)

@@ -21,9 +21,17 @@ from markupsafe import Markup
 
 from ..i18n import labels
 from ..model import Evaluation, Journey, Stage
-from ..playbook import Action, Playbook, note_lines
+from ..playbook import Playbook, TrackedImprovement, note_lines
 from ..source import EVALUATIONS
-from .charts import ChartSpec, CurveLegend, Kind, MetricTargets, Point, Round, TrendLegend
+from .charts import (
+    ChartSpec,
+    CurveLegend,
+    EvaluationColumn,
+    Kind,
+    MetricTargets,
+    Point,
+    TrendLegend,
+)
 from .escape import alt, cell, escape_text, indented, inline, quoted, score
 from .paths import (
     ACTIONS,
@@ -120,8 +128,8 @@ class _Renderer:
         """Declare a chart for the page being rendered; returns what the template shows."""
         rows = [(s, t) for s, t in journey.touchpoints() if stage is None or s is stage]
         t = self.t
-        rounds = self.playbook.evaluations_of(journey)
-        latest = rounds[-1] if rounds else None
+        evaluations = self.playbook.evaluations_of(journey)
+        latest = evaluations[-1] if evaluations else None
         if kind == "sparkline":
             # A sparkline draws the as-is line and nothing else: its key holds only that.
             spec = ChartSpec(kind, tuple(Point("", "", "", tp.emotion, None, False)
@@ -159,21 +167,23 @@ class _Renderer:
                 "latest": latest}
 
     def trend(self, journey: Journey) -> dict[str, Any] | None:
-        """Declare the evaluation trend chart of a journey (None while no round has measured
+        """Declare the evaluation trend chart of a journey (None while no evaluation has measured
         anything: a chart of dates alone says nothing)."""
-        rounds = self.playbook.evaluations_of(journey)
+        evaluations = self.playbook.evaluations_of(journey)
         t = self.t
         rows = [(s, tp) for s, tp in journey.touchpoints()
-                if any(tp.id in e.scores for e in rounds)]
-        if not rows and all(e.nps is None and e.csat is None for e in rounds):
+                if any(tp.id in e.scores for e in evaluations)]
+        if not rows and all(e.nps is None and e.csat is None for e in evaluations):
             return None
         spec = ChartSpec(
             kind="trend",
             points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target,
                                tp.moment_of_truth) for s, tp in rows),
             levels=(), legend=TrendLegend(nps=t["nps"], csat=t["csat"], target=t["target"]),
-            rounds=tuple(Round(e.date.isoformat(), tuple(e.scores.get(tp.id) for _, tp in rows),
-                               e.nps, e.csat) for e in rounds),
+            evaluations=tuple(
+                EvaluationColumn(e.date.isoformat(), tuple(e.scores.get(tp.id) for _, tp in rows),
+                                 e.nps, e.csat)
+                for e in evaluations),
             targets=MetricTargets(
                 nps=journey.metrics.nps.target if journey.metrics.nps else None,
                 csat=journey.metrics.csat.target if journey.metrics.csat else None),
@@ -182,17 +192,18 @@ class _Renderer:
         self.site.charts[path] = spec
 
         def series(name: str) -> str:
-            values = [getattr(e, name) for e in rounds]
+            values = [getattr(e, name) for e in evaluations]
             return ", ".join("\u2013" if v is None else str(v) for v in values)
 
-        has_metrics = any(e.nps is not None or e.csat is not None for e in rounds)
+        has_metrics = any(e.nps is not None or e.csat is not None for e in evaluations)
         text = t["trend_alt"].format(
             touchpoints=t.plural("n_touchpoints", len(rows)),
-            rounds=t.plural("n_rounds", len(rounds)), first=rounds[0].date, last=rounds[-1].date,
+            rounds=t.plural("n_rounds", len(evaluations)), first=evaluations[0].date,
+            last=evaluations[-1].date,
             metrics=t["trend_metrics"].format(nps=series("nps"), csat=series("csat"))
             if has_metrics else "",
         )
-        return {"path": path, "alt": text, "rows": rows, "rounds": rounds}
+        return {"path": path, "alt": text, "rows": rows, "evaluations": evaluations}
 
     def label(self, key: Any) -> str:
         """The localised label of a fixed vocabulary value (channel, status, emotion …)."""
@@ -275,9 +286,10 @@ def build_site(playbook: Playbook, language: str | None = None,
         renderer.render("team.md.j2", team_path(team), team=team)
         team_nav.append(NavItem(team.name, team_path(team)))
 
-    actions = playbook.actions(today)
-    renderer.render("actions.md.j2", f"{ACTIONS}/index.md", actions=actions, today=today,
-                    by_status=_by_status(actions), by_team=_by_team(actions))
+    improvements = playbook.improvements(today)
+    renderer.render("actions.md.j2", f"{ACTIONS}/index.md", improvements=improvements,
+                    today=today, by_status=_by_status(improvements),
+                    by_team=_by_team(improvements))
 
     renderer.site.nav = [
         NavItem(t["journeys"], children=tuple(journey_nav)),
@@ -295,22 +307,24 @@ def build_site(playbook: Playbook, language: str | None = None,
 _STATUS_ORDER = ("in-progress", "planned", "done")
 
 
-def _urgency(action: Action) -> tuple[bool, datetime.date]:
-    return (not action.overdue, action.improvement.due or datetime.date.max)
+def _urgency(tracked: TrackedImprovement) -> tuple[bool, datetime.date]:
+    return (not tracked.overdue, tracked.improvement.due or datetime.date.max)
 
 
-def _by_status(actions: list[Action]) -> list[tuple[str, list[Action]]]:
+def _by_status(
+    improvements: list[TrackedImprovement],
+) -> list[tuple[str, list[TrackedImprovement]]]:
     """Open work first; in each status overdue first, then by due date."""
-    return [(status, sorted((a for a in actions if a.improvement.status == status),
+    return [(status, sorted((a for a in improvements if a.improvement.status == status),
                             key=_urgency))
             for status in _STATUS_ORDER
-            if any(a.improvement.status == status for a in actions)]
+            if any(a.improvement.status == status for a in improvements)]
 
 
-def _by_team(actions: list[Action]) -> list[tuple[str, list[Action]]]:
-    teams: dict[str, list[Action]] = {}
-    for action in actions:
-        teams.setdefault(action.owner.strip() or "—", []).append(action)
+def _by_team(improvements: list[TrackedImprovement]) -> list[tuple[str, list[TrackedImprovement]]]:
+    teams: dict[str, list[TrackedImprovement]] = {}
+    for tracked in improvements:
+        teams.setdefault(tracked.owner.strip() or "—", []).append(tracked)
     return [(team, sorted(items, key=lambda a: (_STATUS_ORDER.index(a.improvement.status),
                                                 *_urgency(a))))
             for team, items in sorted(teams.items(), key=lambda kv: kv[0].casefold())]

@@ -22,8 +22,8 @@ class TouchpointView:
     #: Localised "label: value" facts (channel, control, direct), shown joined by " · ".
     facts: tuple[str, ...]
     latest: Score | None
-    #: Evaluation rounds that scored it or wrote about it, newest first.
-    notes: tuple[Evaluation, ...]
+    #: Evaluations that scored it or wrote about it, newest first.
+    evaluations: tuple[Evaluation, ...]
     #: Neither research nor any evaluation backs its emotion.
     assumption: bool
 
@@ -40,14 +40,14 @@ class StageView:
 class JourneyView:
     """What a journey's overview page adds to the journey itself."""
 
-    rounds: tuple[Evaluation, ...]
+    evaluations: tuple[Evaluation, ...]
     #: How many touchpoints research or an evaluation backs.
     backed: int
     gaps: tuple[Gap, ...]
 
 
 def journey_view(playbook: Playbook, journey: Journey) -> JourneyView:
-    return JourneyView(rounds=tuple(playbook.evaluations_of(journey)),
+    return JourneyView(evaluations=tuple(playbook.evaluations_of(journey)),
                        backed=playbook.backed_by_evidence(journey),
                        gaps=tuple(playbook.gaps(journey)))
 
@@ -63,6 +63,6 @@ def stage_view(playbook: Playbook, journey: Journey, stage: Stage, number: int,
 
     return StageView(stage, number, tuple(
         TouchpointView(tp, facts(tp), playbook.latest_score(journey, tp),
-                       tuple(playbook.notes_about(journey, tp)),
+                       tuple(playbook.evaluations_about(journey, tp)),
                        playbook.is_assumption(journey, tp))
         for tp in stage.touchpoints))

@@ -14,7 +14,6 @@ from .journeys import (
     JOURNEY_FILE,
     journey_files,
     load_journey,
-    load_journeys,
     load_sources,
     parse_journey,
 )
@@ -44,7 +43,6 @@ __all__ = [
     "journey_files",
     "load_evaluation",
     "load_journey",
-    "load_journeys",
     "load_sources",
     "model_at",
     "parse_journey",

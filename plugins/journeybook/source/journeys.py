@@ -189,12 +189,6 @@ def _evaluations_of(journey: Journey, folder: Path, base: Path,
     return sorted(notes, key=lambda e: (e.date, e.slug))
 
 
-def load_journeys(journeys_dir: Path, base_dir: Path | None = None,
-                  cache: JourneyCache | None = None) -> list[Journey]:
-    """Every journey (see :func:`load_sources`, which also reads evaluation notes)."""
-    return load_sources(journeys_dir, base_dir, cache)[0]
-
-
 def _display(path: Path, base: Path) -> str:
     # Invisible characters in a file name (a newline, an escape) are shown, not obeyed: a
     # message stays one line and cannot drive the terminal.
