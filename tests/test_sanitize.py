@@ -15,7 +15,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from bs4 import BeautifulSoup, Comment
+from bs4 import BeautifulSoup, Comment, Tag
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
@@ -65,18 +65,7 @@ def live_markup(html: str, *, whole_page: bool, scripts: set[str] | None = None,
     soup = BeautifulSoup(html, "html.parser")
     found: list[str] = []
     for element in soup.find_all(True):
-        for name, value in element.attrs.items():
-            text = " ".join(value) if isinstance(value, list) else str(value)
-            if name.lower().startswith("on"):
-                found.append(f"<{element.name} {name}={text!r}>")
-            if name.lower() in URL_ATTRIBUTES and UNSAFE_URL.match(_url(text)):
-                found.append(f"<{element.name} {name}={text!r}>")
-            # Material's tooltips put a title into the page as HTML.
-            if tooltips and name.lower() == "title" and "<" in text:
-                found.append(f"<{element.name} title={text!r}>")
-            if name.lower() == "id" and text.startswith("__") and whole_page \
-                    and element.find_parent("article"):
-                found.append(f"<{element.name} id={text!r}> takes a theme id")
+        found += _live_attributes(element, whole_page=whole_page, tooltips=tooltips)
     content = soup.find("article") if whole_page else soup
     if whole_page and content:
         for button in content.select(".md-content__button"):  # the theme's edit button
@@ -84,12 +73,36 @@ def live_markup(html: str, *, whole_page: bool, scripts: set[str] | None = None,
     for name in NEVER_IN_CONTENT:
         found += [f"<{name}> in the content" for _ in (content.find_all(name) if content else [])]
     if whole_page:
-        for script in soup.find_all("script"):
-            if script.get("src"):
-                if scripts is not None and Path(script["src"]).name not in scripts:
-                    found.append(f"<script src={script['src']!r}> the theme does not write")
-            elif "XSS" in script.get_text():
-                found.append(f"inline script with injected text: {script.get_text()[:80]!r}")
+        found += _foreign_scripts(soup, scripts)
+    return found
+
+
+def _live_attributes(element: Tag, *, whole_page: bool, tooltips: bool) -> list[str]:
+    found = []
+    for name, value in element.attrs.items():
+        text = " ".join(value) if isinstance(value, list) else str(value)
+        shown = f"<{element.name} {name}={text!r}>"
+        if name.lower().startswith("on"):
+            found.append(shown)
+        if name.lower() in URL_ATTRIBUTES and UNSAFE_URL.match(_url(text)):
+            found.append(shown)
+        # Material's tooltips put a title into the page as HTML.
+        if tooltips and name.lower() == "title" and "<" in text:
+            found.append(shown)
+        if name.lower() == "id" and text.startswith("__") and whole_page \
+                and element.find_parent("article"):
+            found.append(f"{shown} takes a theme id")
+    return found
+
+
+def _foreign_scripts(soup: BeautifulSoup, scripts: set[str] | None) -> list[str]:
+    found = []
+    for script in soup.find_all("script"):
+        if script.get("src"):
+            if scripts is not None and Path(script["src"]).name not in scripts:
+                found.append(f"<script src={script['src']!r}> the theme does not write")
+        elif "XSS" in script.get_text():
+            found.append(f"inline script with injected text: {script.get_text()[:80]!r}")
     return found
 
 
