@@ -42,7 +42,7 @@ from ruamel.yaml.tokens import (
 from ..errors import Problem
 from ..files import write_atomic
 from ..model import Evaluation, Journey
-from ..source import DataPath, format_path, model_at, shape_problem
+from ..source import DataPath, format_path, front_matter, model_at, shape_problem
 
 #: Where a comment belongs: ("header", ()), ("lead", path) above an entry, ("on", path) on
 #: an entry's own lines, ("tail", path) after the last entry of a block mapping or list.
@@ -553,17 +553,14 @@ def format_yaml(text: str, model: type[BaseModel] = Journey) -> str:
 
 
 def _format_evaluation(text: str) -> str:
-    if not text.startswith("---"):
+    found = front_matter(text)
+    if found is None or not found.group(1).strip():
         return text
-    head, sep, rest = text[3:].partition("\n---")
-    if not sep or not head.strip():
-        return text
-    front = head.lstrip("\n")
     try:
-        formatted = _format_yaml(front, Evaluation)
+        formatted = _format_yaml(found.group(1), Evaluation)
     except FormatError as exc:
-        raise exc.below(len(head) - len(front)) from None
-    return f"---\n{formatted}---{rest}"
+        raise exc.below(1) from None  # the front matter starts on line 2
+    return f"---\n{formatted}{text[found.end(1):]}"
 
 
 def format_evaluation(text: str) -> str:

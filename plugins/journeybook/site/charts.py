@@ -25,11 +25,16 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .escape import signed
+
 if TYPE_CHECKING:
     from ..cache import ChartCache
 
-#: The drawing code itself is part of every cache key: edit this file and charts are redrawn.
-CHART_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+#: The drawing code (and the score format it shares with pages) is part of every cache key:
+#: edit either file and charts are redrawn.
+CHART_VERSION = hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in ("charts.py", "escape.py")
+)).hexdigest()[:16]
 
 Kind = Literal["curve", "sparkline", "trend"]
 
@@ -273,9 +278,6 @@ def _text_width(text: str, size: float) -> float:
     return width / 72
 
 
-def _signed(value: int) -> str:
-    """A score as the charts print it: "+1", "0", "−2" (a true minus sign)."""
-    return f"{value:+d}".replace("+0", "0").replace("-", "\u2212")
 
 
 # --- the emotion curve -------------------------------------------------------------------
@@ -406,7 +408,7 @@ def _draw_levels(axes: Any, levels: tuple[str, ...], slot: float,
     for level, name in zip((-2, -1, 0, 1, 2), levels, strict=True):
         axes.axhline(level, color=colours["zero" if level == 0 else "grid"],
                      lw=1.0 if level == 0 else 0.6, zorder=1)
-        axes.text(-0.5 - 0.1 / slot, level, f"{_signed(level)}  {name}", ha="right",
+        axes.text(-0.5 - 0.1 / slot, level, f"{signed(level)}  {name}", ha="right",
                   va="center", fontsize=9.5, color=colours["text"])
 
 
@@ -627,7 +629,7 @@ def _draw_score(grid: Any, row: int, column: int, value: int | None, point: Poin
     pyplot = _matplotlib()
     grid.add_patch(pyplot.Rectangle((column + 0.04, row + 0.06), 0.92, 0.88, lw=0,
                                     color=colours[f"score_{value}"]))
-    grid.text(column + 0.5, row + 0.5, _signed(value), ha="center", va="center", fontsize=9,
+    grid.text(column + 0.5, row + 0.5, signed(value), ha="center", va="center", fontsize=9,
               color=colours["text"], gid=f"score-{point.id}-{column}")
 
 

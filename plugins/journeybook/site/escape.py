@@ -208,8 +208,11 @@ def alt(value: Any) -> Markup:
     return Markup(_literal(" ".join(str(value).split())))
 
 
+def signed(value: int) -> str:
+    """A score with its sign, as pages and charts print it: "+2", "0", "−1" (a true minus)."""
+    return f"{value:+d}".replace("+0", "0").replace("-", "\u2212")
+
+
 def score(value: int | None) -> Markup:
-    """An emotion score with its sign: +2, 0, and a typographic minus for -1."""
-    if value is None:
-        return Markup("")
-    return Markup(f"+{value}" if value > 0 else (f"\u2212{-value}" if value < 0 else "0"))
+    """An emotion score for a page: :func:`signed`, or nothing for no score."""
+    return Markup("" if value is None else signed(value))

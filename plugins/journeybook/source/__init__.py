@@ -7,7 +7,8 @@ build shows everything to fix.
 
 from __future__ import annotations
 
-from .evaluations import load_evaluation
+from ..model import DataPath
+from .evaluations import front_matter, load_evaluation
 from .glossary import read_glossary
 from .journeys import (
     EVALUATIONS,
@@ -20,7 +21,6 @@ from .journeys import (
 from .messages import model_at
 from .yaml import (
     MAX_NESTING,
-    DataPath,
     YamlDocument,
     decode_text,
     format_path,
@@ -39,6 +39,7 @@ __all__ = [
     "YamlDocument",
     "decode_text",
     "format_path",
+    "front_matter",
     "inside_project",
     "journey_files",
     "load_evaluation",

@@ -20,6 +20,13 @@ _EVALUATION_NAME = re.compile(rf"(\d{{4}}-\d{{2}}-\d{{2}})(?:-({SLUG_REGEX}))?\.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
+def front_matter(text: str) -> re.Match[str] | None:
+    """Where a note's front matter is: group 1 is the YAML between the two `---` lines (from
+    line 2 of the file); the match ends where the Markdown body starts. The one rule for
+    where a note's details end, shared by the loader and `journeybook fmt`."""
+    return _FRONT_MATTER.match(text)
+
+
 def load_evaluation(path: Path, file: str, journey: Journey,
                     root: Path | None = None) -> tuple[Evaluation | None, list[Problem]]:
     """Load one evaluation note, checking its scores against the journey's touchpoints.
@@ -36,7 +43,7 @@ def load_evaluation(path: Path, file: str, journey: Journey,
     text, problems = read_text(path, file, root)
     if text is None:
         return None, problems
-    front = _FRONT_MATTER.match(text)
+    front = front_matter(text)
     if not front:
         return None, [Problem(file, 1, 1, "", "an evaluation note starts with its details "
                                               "between two `---` lines (at least `date:`)")]

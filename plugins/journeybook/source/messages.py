@@ -10,8 +10,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import Problem
-from ..model import Journey
-from .yaml import DataPath, YamlDocument, format_path
+from ..model import DataPath, Journey
+from .yaml import YamlDocument, format_path
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -21,6 +21,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
+from ..model import DataPath
 
 # Only plain data may appear in a journey. Tags such as `!!python/object` that would build
 # objects are refused before anything is constructed.
@@ -33,7 +34,6 @@ _MAX_VALUES = 200_000
 #: improvements → fields); parsers recurse once per level and crash a few thousand down.
 MAX_NESTING = 50
 
-DataPath = tuple[str | int, ...]
 
 
 def format_path(path: DataPath) -> str:
