@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 
 from markupsafe import Markup
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -24,6 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .cache import Cache
+from .config import JourneybookConfig
 from .errors import JourneybookError
 from .i18n import LanguageError, is_available, labels
 from .playbook import Playbook, build_date
@@ -46,39 +45,6 @@ REQUIRED_EXTENSIONS = (
     "pymdownx.superfences",
     "pymdownx.tasklist",
 )
-
-
-# mkdocs leaves `__init_subclass__` (which collects the options) unannotated.
-class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
-    enabled = c.Type(bool, default=True)
-    """Turn the plugin off without removing it from ``mkdocs.yml``."""
-
-    journeys_dir = c.Type(str, default="journeys")
-    """Folder holding one sub-folder per journey, relative to ``mkdocs.yml``."""
-
-    language = c.Optional(c.Type(str))
-    """Language of the generated labels: one of the files in ``locales/`` (``en``, ``vi`` …).
-    Defaults to ``theme.language`` when there is a file for it, else English."""
-
-    nav = c.Type(bool, default=True)
-    """Add the journey and team-checklist sections to the navigation."""
-
-    cache_dir = c.Type(str, default=".cache/journeybook")
-    """Where drawn charts and parsed journeys are kept between builds, relative to
-    ``mkdocs.yml``. Safe to delete at any time."""
-
-    max_workers = c.Type(int, default=0)
-    """Processes that draw charts in parallel; 0 means one per CPU core."""
-
-    glossary = c.Optional(c.Type(str))
-    """A file of ``*[TERM]: definition`` lines, relative to ``mkdocs.yml``; listed on a
-    generated glossary page. Append it to every page with ``pymdownx.snippets`` so each term
-    shows its definition wherever it appears."""
-
-    # Declared: mkdocs cannot infer one type from a tuple of types.
-    build_date: c.Optional[str | datetime.date] = c.Optional(c.Type((str, datetime.date)))
-    """The day improvements are judged overdue against (``YYYY-MM-DD``); default: the
-    ``SOURCE_DATE_EPOCH`` environment variable when set (reproducible builds), else today."""
 
 
 # mkdocs leaves `__init_subclass__` (which checks `config_class`) unannotated.

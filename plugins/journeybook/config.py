@@ -1,0 +1,41 @@
+"""The plugin's options in `mkdocs.yml`, typed and documented the way MkDocs does it."""
+
+from __future__ import annotations
+
+import datetime
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+# mkdocs leaves `__init_subclass__` (which collects the options) unannotated.
+class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing it from ``mkdocs.yml``."""
+
+    journeys_dir = c.Type(str, default="journeys")
+    """Folder holding one sub-folder per journey, relative to ``mkdocs.yml``."""
+
+    language = c.Optional(c.Type(str))
+    """Language of the generated labels: one of the files in ``locales/`` (``en``, ``vi`` …).
+    Defaults to ``theme.language`` when there is a file for it, else English."""
+
+    nav = c.Type(bool, default=True)
+    """Add the journey and team-checklist sections to the navigation."""
+
+    cache_dir = c.Type(str, default=".cache/journeybook")
+    """Where drawn charts and parsed journeys are kept between builds, relative to
+    ``mkdocs.yml``. Safe to delete at any time."""
+
+    max_workers = c.Type(int, default=0)
+    """Processes that draw charts in parallel; 0 means one per CPU core."""
+
+    glossary = c.Optional(c.Type(str))
+    """A file of ``*[TERM]: definition`` lines, relative to ``mkdocs.yml``; listed on a
+    generated glossary page. Append it to every page with ``pymdownx.snippets`` so each term
+    shows its definition wherever it appears."""
+
+    # Declared: mkdocs cannot infer one type from a tuple of types.
+    build_date: c.Optional[str | datetime.date] = c.Optional(c.Type((str, datetime.date)))
+    """The day improvements are judged overdue against (``YYYY-MM-DD``); default: the
+    ``SOURCE_DATE_EPOCH`` environment variable when set (reproducible builds), else today."""
