@@ -4,6 +4,7 @@ import functools
 import getpass
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -190,3 +191,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def commit_all(repo: Path, message: str = "first map") -> None:
+    """Make ``repo`` a git repository (if it is not one yet) and commit everything in it."""
+    if not (repo / ".git").exists():
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "config", "user.email", "cx@example.com")
+        git(repo, "config", "user.name", "CX team")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)

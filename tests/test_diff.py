@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,25 +10,17 @@ import pytest
 
 from journeybook.cli import main
 
-from .conftest import FIXTURES, write_journey
+from .conftest import FIXTURES, commit_all, git, write_journey
 
 SMALL = (FIXTURES / "small.yaml").read_text("utf-8")
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    git(tmp_path, "init", "-q", "-b", "main")
-    git(tmp_path, "config", "user.email", "cx@example.com")
-    git(tmp_path, "config", "user.name", "CX team")
     write_journey(tmp_path / "journeys", "kettle", SMALL)
     write_journey(tmp_path / "journeys", "old-journey", SMALL.replace(
         "Buying a kettle online", "A journey that goes away"))
-    git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "first map")
+    commit_all(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

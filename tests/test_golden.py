@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ import pytest
 from journeybook.cli import main
 from journeybook.files import write_atomic
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, commit_all
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PLAYBOOK = FIXTURES / "golden" / "playbook"
@@ -109,19 +108,11 @@ def test_error_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert_golden({"check.txt": report.err}, "error-report")
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-
-
 def test_diff_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                       capsys: pytest.CaptureFixture[str]) -> None:
     repo = tmp_path / "playbook"
     shutil.copytree(PLAYBOOK, repo)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "cx@example.com")
-    git(repo, "config", "user.name", "CX team")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "first map")
+    commit_all(repo)
     journey = repo / "journeys" / "kettle" / "journey.yaml"
     text = journey.read_text("utf-8")
     edits = [
