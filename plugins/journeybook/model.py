@@ -215,6 +215,9 @@ class Journey(_Model):
     title: Text
     summary: Text = ""
     owner: Text = ""
+    #: The navigation group this journey is listed under (for example a product line or a
+    #: business unit); default: its owner.
+    group: Text = ""
     persona: Persona | None = None
     metrics: Metrics = Metrics()
     stages: list[Stage] = Field(min_length=1)

@@ -225,6 +225,17 @@ class Playbook:
             return None
         return self.journeys_dir / journey.id / JOURNEY_FILE
 
+    def groups(self) -> list[tuple[str, list[Journey]]]:
+        """The journeys by navigation group, for the site's navigation and the journeys index.
+
+        A journey's group is its `group`, else its owner. Groups come by name ignoring case,
+        the one with no name (neither group nor owner) last; journeys keep the playbook's order.
+        """
+        grouped: dict[str, list[Journey]] = {}
+        for journey in self.journeys:
+            grouped.setdefault(journey.group.strip() or journey.owner.strip(), []).append(journey)
+        return sorted(grouped.items(), key=lambda group: (not group[0], group[0].casefold()))
+
     def teams(self) -> list[Team]:
         """Teams that own touchpoints with checklist items, by name.
 

@@ -19,6 +19,8 @@ class JourneyChanges:
     before: Journey | None
     after: Journey | None
     title: tuple[str, str] | None = None
+    #: The navigation group as written, before and after ("" when there is none).
+    group: tuple[str, str] | None = None
     stages_added: list[Stage] = field(default_factory=list)
     stages_removed: list[Stage] = field(default_factory=list)
     stages_renamed: list[tuple[Stage, Stage]] = field(default_factory=list)
@@ -68,6 +70,8 @@ def compare_journey(before: Journey | None, after: Journey | None) -> JourneyCha
         return changes
     if before.title != after.title:
         changes.title = (before.title, after.title)
+    if before.group != after.group:
+        changes.group = (before.group, after.group)
     old_stages = {s.id: s for s in before.stages}
     new_stages = {s.id: s for s in after.stages}
     changes.stages_added = [s for s in after.stages if s.id not in old_stages]
