@@ -9,9 +9,12 @@ text) in a temporary folder and measures, in one run:
       Markdown and SVG: the floor the plugin can approach,
 
 each as wall time and peak memory of the whole process tree (workers included), and prints
-the ratios a/c and b/c. Usage:
+the ratios a/c and b/c. With --compare N1,N2 it builds a playbook of each size instead (cold,
+then warm) and prints how warm build time grows with size: time(N2)/time(N1) must stay at most
+1.1 x N2/N1 (5.5 for 200,1000: no worse than linear). Usage:
 
     python benchmarks/bench.py [--journeys 200] [--stages 5] [--touchpoints 6] [--keep DIR]
+    python benchmarks/bench.py --compare 200,1000 [--stages 5] [--touchpoints 6] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -110,12 +113,18 @@ def journey_yaml(rng: random.Random, number: int, stages: int, touchpoints: int)
     return "\n".join(lines) + "\n"
 
 
+def journey_id(number: int, journeys: int) -> str:
+    """The folder of journey ``number`` of ``journeys``: numbered with as many digits as the
+    largest needs (at least three), so folders sort in number order."""
+    return f"hanh-trinh-{number:0{max(3, len(str(journeys)))}d}"
+
+
 def make_project(folder: Path, journeys: int, stages: int, touchpoints: int) -> None:
     rng = random.Random(20261125)
     (folder / "docs").mkdir(parents=True)
     (folder / "docs" / "index.md").write_text("# Trang chủ\n\nBộ tài liệu mẫu.\n", "utf-8")
     for number in range(1, journeys + 1):
-        path = folder / "journeys" / f"hanh-trinh-{number:03d}" / "journey.yaml"
+        path = folder / "journeys" / journey_id(number, journeys) / "journey.yaml"
         path.parent.mkdir(parents=True)
         path.write_text(journey_yaml(rng, number, stages, touchpoints), "utf-8")
     (folder / "mkdocs.yml").write_text(MKDOCS_YML + "  - journeybook\n", "utf-8")
@@ -170,6 +179,8 @@ def _tree_rss(pid: int) -> int:
 
 
 def measure(label: str, folder: Path) -> tuple[float, int]:
+    # The label first: at 1,000 journeys a build takes minutes, and the line shows which.
+    print(f"  {label:<34}", end="", flush=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-d",
@@ -191,8 +202,42 @@ def measure(label: str, folder: Path) -> tuple[float, int]:
     sampler.join()
     if code != 0:
         raise SystemExit(f"{label}: mkdocs build failed with exit code {code}")
-    print(f"  {label:<34} {elapsed:7.2f} s   {peak / 2**20:7.0f} MiB", flush=True)
+    print(f" {elapsed:7.2f} s   {peak / 2**20:7.0f} MiB", flush=True)
     return elapsed, peak
+
+
+def describe(journeys: int, stages: int, touchpoints: int) -> str:
+    # Per journey: overview, stages, checklist, evaluations; then the indexes and actions.
+    pages = journeys * (stages + 3) + 3
+    return (f"{journeys} journeys x {stages} stages x {touchpoints} touchpoints"
+            f" (~{pages} generated pages) on {platform.node()}: {platform.processor() or '?'}"
+            f", {os.cpu_count()} CPUs, Python {platform.python_version()}")
+
+
+def compare(sizes: list[int], stages: int, touchpoints: int, folder: Path) -> None:
+    """Warm build time at each size, and how it grows from the first size to the last."""
+    warm: dict[int, float] = {}
+    for journeys in sizes:
+        project = folder / f"plugin-{journeys}"
+        make_project(project, journeys, stages, touchpoints)
+        print(describe(journeys, stages, touchpoints))
+        measure("plugin, cold chart cache", project)
+        warm[journeys] = measure("plugin, warm chart cache", project)[0]
+    first, last = sizes[0], sizes[-1]
+    ratio, bound = warm[last] / warm[first], 1.1 * last / first
+    print(f"  warm time({last}) / time({first}) = {ratio:.2f}   (at most {bound:.2f}: "
+          f"{'ok' if ratio <= bound else 'WORSE THAN LINEAR'})")
+
+
+def sizes(text: str) -> list[int]:
+    try:
+        numbers = [int(part) for part in text.split(",")]
+    except ValueError:
+        numbers = []
+    if len(numbers) < 2 or any(n < 1 for n in numbers):
+        raise argparse.ArgumentTypeError(f"expected two or more journey counts like 200,1000, "
+                                         f"not {text!r}")
+    return sorted(numbers)
 
 
 def main() -> None:
@@ -201,16 +246,17 @@ def main() -> None:
     parser.add_argument("--stages", type=int, default=5)
     parser.add_argument("--touchpoints", type=int, default=6)
     parser.add_argument("--keep", type=Path, help="build here and keep the files")
+    parser.add_argument("--compare", type=sizes, metavar="N1,N2",
+                        help="warm builds at each size and their time ratio, instead of a-c")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="journeybook-bench-"))
     try:
+        if args.compare:
+            compare(args.compare, args.stages, args.touchpoints, folder)
+            return
         project, static = folder / "plugin", folder / "static"
         make_project(project, args.journeys, args.stages, args.touchpoints)
-        # Per journey: overview, stages, checklist, evaluations; then the indexes and actions.
-        pages = args.journeys * (args.stages + 3) + 3
-        print(f"{args.journeys} journeys x {args.stages} stages x {args.touchpoints} touchpoints"
-              f" (~{pages} generated pages) on {platform.node()}: {platform.processor() or '?'}"
-              f", {os.cpu_count()} CPUs, Python {platform.python_version()}")
+        print(describe(args.journeys, args.stages, args.touchpoints))
         cold = measure("(a) plugin, cold chart cache", project)
         warm = measure("(b) plugin, warm chart cache", project)
         make_static_copy(project, static)
