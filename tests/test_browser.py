@@ -221,7 +221,7 @@ def test_reader_walks_from_home_to_a_team_checklist(browser, sample_url: str) ->
     page.locator("nav.md-nav--primary a[href$='journeys/']").first.click()
     page.wait_for_url("**/journeys/")
     assert _heading(page) == "Hành trình"
-    page.locator(f"article h2 a[href$='{journey.id}/']").click()
+    page.locator(f"article h3 a[href$='{journey.id}/']").click()  # under its group's h2
     page.wait_for_url(f"**/journeys/{journey.id}/")
     assert _heading(page) == journey.title
     # The overview lists the stages in order, each linking to its page.
@@ -333,4 +333,136 @@ def test_printed_checklist_is_a_clean_sheet(browser, sample_url: str, screenshot
     border = indicator.evaluate("e => getComputedStyle(e, '::before').borderTopStyle")
     assert border == "solid"  # an empty box a pen can tick
     page.screenshot(path=screenshots / "checklist-print.png")
+    page.close()
+
+
+# --- The journeys index: a search field and sortable columns ---------------------------------
+
+def _journey_rows(page) -> list[str]:
+    """The titles of the rows a reader sees in the journeys table, top to bottom."""
+    return page.locator("article table tbody tr:visible td:first-child").all_inner_texts()
+
+
+def _visible_headings(page, level: str) -> list[str]:
+    return [text.rstrip("¶").strip()
+            for text in page.locator(f"article {level}:visible").all_inner_texts()]
+
+
+def _column(page, number: int) -> list[str]:
+    return page.locator(f"article table tbody tr td:nth-child({number})").all_inner_texts()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_journeys_index_finds_a_journey_typed_without_diacritics(
+        browser, sample_url: str, scheme: str, screenshots: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(sample_url + "journeys/")
+    field = page.get_by_role("searchbox", name="Tìm hành trình")
+    status = page.get_by_role("status")
+    assert field.get_attribute("placeholder") == "Tên hoặc nhóm"
+    assert status.inner_text() == "3/3 hành trình"
+    assert status.get_attribute("aria-live") == "polite"
+    # The field comes right after the title: a reader tabs to it from the title's anchor.
+    page.locator("article h1 a.headerlink").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == field.get_attribute("id")
+    page.keyboard.type("tong DAI", delay=20)
+    assert _journey_rows(page) == ["Gọi tổng đài khi internet gia đình chập chờn"]
+    assert status.inner_text() == "1/3 hành trình"
+    # The other journeys' sections below the table are hidden too, with their groups.
+    assert _visible_headings(page, "h3") == ["Gọi tổng đài khi internet gia đình chập chờn"]
+    assert _visible_headings(page, "h2") == ["Viễn thông"]
+    page.screenshot(path=screenshots / f"journeys-search-{scheme}.png")
+    results = Axe().run(page)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    # A group's name finds its journeys too; no match says so; an empty field shows all.
+    field.fill("dich vu doanh nghiep")
+    assert _journey_rows(page) == ["Doanh nghiệp chọn và gắn bó với phần mềm hóa đơn điện tử"]
+    field.fill("khong co")
+    assert _journey_rows(page) == [] and status.inner_text() == "0/3 hành trình"
+    field.fill("")
+    assert len(_journey_rows(page)) == 3 and page.locator("article h3:visible").count() == 3
+    # Each header is one stop for the keyboard, even with a glossary term in it ("Điểm chạm").
+    stops = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.tagName + ' ' + "
+                                   "document.activeElement.textContent"))
+    assert stops == ["BUTTON Hành trình", "BUTTON Nhóm", "BUTTON Giai đoạn", "BUTTON Điểm chạm",
+                     "BUTTON ★", "BUTTON ▼"]
+    page.keyboard.press("Enter")
+    assert _column(page, 6) == ["5", "6", "7"]
+    assert page.locator("article th[aria-sort=ascending]").inner_text() == "▼"
+    page.close()
+
+
+def test_journeys_index_without_javascript_is_a_plain_table(browser, sample_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(sample_url + "journeys/")
+    assert page.locator("article table tbody tr").count() == 3
+    assert page.locator("article input, article button").count() == 0
+    # The search field's words are in the page for the script, never shown.
+    assert not page.locator(".jb-journey-finder").is_visible()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def grouped_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Vietnamese site of four journeys whose touchpoint counts sort differently as numbers
+    (1, 2, 3, 12) and as text, and whose titles sort differently in Vietnamese ("Đ" after
+    every "D") than by code point ("Đ" after "Z") or in English ("Đặt" before "Dịch")."""
+    root = tmp_path_factory.mktemp("grouped")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Trang chủ\n", "utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Nhóm\ntheme: {name: material, language: vi}\n"
+        "plugins: [search, journeybook]\n", "utf-8")
+    site = Project(root)
+    for journey_id, title, group, touchpoints in [
+            ("a", "Đặt hàng", "Bán lẻ", 3), ("b", "Dịch vụ sửa chữa", "Kỹ thuật", 12),
+            ("c", "Zalo hỗ trợ", "Bán lẻ", 2), ("d", "Bảo hành", "", 1)]:
+        stops = "".join(f"      - name: Điểm {n}\n        emotion: 0\n"
+                        for n in range(touchpoints))
+        site.add(journey_id, f"title: {title}\ngroup: '{group}'\n"
+                             f"stages:\n  - name: Một\n    touchpoints:\n{stops}")
+    url, server = serve(site.build())
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_journeys_index_sorts_by_any_column_with_the_keyboard(browser, grouped_url: str) -> None:
+    page = browser.new_page()
+    page.goto(grouped_url + "journeys/")
+    # Playbook order within groups, the group without a name last.
+    assert _journey_rows(page) == ["Đặt hàng", "Zalo hỗ trợ", "Dịch vụ sửa chữa", "Bảo hành"]
+    assert page.locator("article th[aria-sort]").count() == 0
+    touchpoints = page.get_by_role("button", name="Điểm chạm")
+    header = page.locator("article th", has=touchpoints)
+    # Tab from the search field through the headers: journey, group, stages, touchpoints.
+    page.get_by_role("searchbox").focus()
+    for _ in range(4):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Điểm chạm"
+    page.keyboard.press("Enter")
+    assert _column(page, 4) == ["1", "2", "3", "12"]
+    assert header.get_attribute("aria-sort") == "ascending"
+    page.keyboard.press("Space")
+    assert _column(page, 4) == ["12", "3", "2", "1"]
+    assert header.get_attribute("aria-sort") == "descending"
+    # Sorting by title follows the page's language; only the sorted column has aria-sort.
+    page.get_by_role("button", name="Hành trình").click()
+    assert _journey_rows(page) == ["Bảo hành", "Dịch vụ sửa chữa", "Đặt hàng", "Zalo hỗ trợ"]
+    assert page.locator("article th[aria-sort]").count() == 1
+    assert header.get_attribute("aria-sort") is None
+    # Sorted rows still filter.
+    page.get_by_role("searchbox").fill("ban le")
+    assert _journey_rows(page) == ["Đặt hàng", "Zalo hỗ trợ"]
+    assert page.get_by_role("status").inner_text() == "2/4 hành trình"
     page.close()

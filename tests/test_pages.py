@@ -13,6 +13,8 @@ from journeybook import Playbook, build_site
 from journeybook.i18n import labels, languages
 from journeybook.site.escape import cell, escape_text, inline
 
+from .conftest import write_journey
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -208,3 +210,86 @@ def test_templates_read_as_prose_not_queries(name: str) -> None:
     assert ".append(" not in text, name
     assert "playbook." not in text, name
     assert "| safe" not in text.replace("`| safe`", ""), name
+
+
+# --- The journeys index: grouped, and ready for the search field ------------------------------
+
+def _journey(title: str, owner: str = "", group: str = "", touchpoints: int = 1) -> str:
+    lines = [f"title: {title}", f"owner: {owner!r}", f"group: {group!r}",
+             "stages:\n  - name: One\n    touchpoints:"]
+    lines += [f"      - name: T{n}\n        emotion: 0" for n in range(touchpoints)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def grouped(tmp_path: Path) -> Path:
+    """Four journeys in three groups (one by group, one by owner, one by neither); their ids
+    give the playbook's order."""
+    journeys = tmp_path / "journeys"
+    write_journey(journeys, "a-repair", _journey("Repair at home", "Kỹ thuật", "Viễn thông", 3))
+    write_journey(journeys, "b-walk-in", _journey("Walk in"))
+    write_journey(journeys, "c-shop", _journey("Shop", owner="Bán lẻ", touchpoints=2))
+    write_journey(journeys, "d-call", _journey("Call", "Trung tâm", " Viễn thông ", 12))
+    return tmp_path
+
+
+def test_journeys_index_lists_journeys_by_group(grouped: Path) -> None:
+    page = build_site(Playbook.load(grouped / "journeys", grouped), "en").pages[
+        "journeys/index.md"].content
+    rows = [line for line in page.splitlines() if line.startswith("| [")]
+    # By group (Playbook.groups(): by name, the nameless one last), then the playbook's order.
+    assert rows == [
+        "| [Shop](c-shop/index.md) | Bán lẻ | 1 | 2 | 0 | 0 |",
+        "| [Repair at home](a-repair/index.md) | Viễn thông | 1 | 3 | 0 | 0 |",
+        "| [Call](d-call/index.md) | Viễn thông | 1 | 12 | 0 | 0 |",
+        "| [Walk in](b-walk-in/index.md) | Ungrouped | 1 | 1 | 0 | 0 |",
+    ]
+    assert "| Journey | Group | Stages | Touchpoints | ★ | ▼ |" in page
+    headings = [line for line in page.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Journeys",
+        "## Bán lẻ", "### [Shop](c-shop/index.md)",
+        "## Viễn thông", "### [Repair at home](a-repair/index.md)", "### [Call](d-call/index.md)",
+        "## Ungrouped", "### [Walk in](b-walk-in/index.md)",
+    ]
+
+
+def test_journeys_index_carries_the_search_fields_words(grouped: Path) -> None:
+    playbook = Playbook.load(grouped / "journeys", grouped)
+    english = build_site(playbook, "en").pages["journeys/index.md"].content
+    # One hidden paragraph just before the table, in classes the sanitiser keeps; the count
+    # of journeys shown is left for the script to fill in ({ is escaped for Markdown).
+    assert ("*Find a journey*{ .jb-journey-finder__label }\n"
+            "*Title or group*{ .jb-journey-finder__hint }\n"
+            "*&#123;shown} of 4 journeys*{ .jb-journey-finder__status }\n"
+            "{: .jb-journey-finder }\n\n| Journey |") in english
+    vietnamese = build_site(playbook, "vi").pages["journeys/index.md"].content
+    assert "*Tìm hành trình*{ .jb-journey-finder__label }" in vietnamese
+    assert "*&#123;shown}/4 hành trình*{ .jb-journey-finder__status }" in vietnamese
+    assert "## Chưa xếp nhóm" in vietnamese and "| Chưa xếp nhóm |" in vietnamese
+
+
+def test_journeys_index_without_journeys_has_no_search_field(tmp_path: Path) -> None:
+    (tmp_path / "journeys").mkdir()
+    page = build_site(Playbook.load(tmp_path / "journeys", tmp_path), "en").pages[
+        "journeys/index.md"].content
+    assert "No journeys yet" in page and "jb-journey-finder" not in page
+
+
+def test_journeys_index_heading_ids_stay_unique(project) -> None:
+    # A group named like a journey, and like the label of journeys without one: every
+    # heading still gets its own anchor, and the sanitiser keeps the search field's words.
+    site = project(language="en")
+    site.add("a-call", _journey("Call", owner="Call"))
+    site.add("b-call", _journey("Call", owner="Ungrouped"))
+    site.add("c-alone", _journey("Alone"))
+    site.build()
+    html = site.html("journeys")
+    ids = [h["id"] for h in html.select("article h2, article h3")]
+    assert len(ids) == len(set(ids)) == 6, ids  # three groups, three journeys
+    words = html.select_one("article p.jb-journey-finder")
+    assert words is not None
+    assert [em.get("class") for em in words.find_all("em")] == [
+        ["jb-journey-finder__label"], ["jb-journey-finder__hint"], ["jb-journey-finder__status"]]
+    assert words.find_next_sibling().name == "table"
+    assert words.select_one(".jb-journey-finder__status").text == "{shown} of 3 journeys"

@@ -250,7 +250,8 @@ def build_site(playbook: Playbook, language: str | None = None,
     renderer.site.assets = _assets()
     t = renderer.t
     teams = playbook.teams()
-    renderer.render("journeys.md.j2", f"{JOURNEYS}/index.md", journeys=playbook.journeys)
+    renderer.render("journeys.md.j2", f"{JOURNEYS}/index.md", journeys=playbook.journeys,
+                    groups=playbook.groups())
     journey_nav: list[NavItem] = [NavItem(t["overview"], f"{JOURNEYS}/index.md")]
     for journey in playbook.journeys:
         source = playbook.source_of(journey)

@@ -1,4 +1,5 @@
-/* Journeybook: checklist ticks remembered in this browser, progress, glossary focus.
+/* Journeybook: checklist ticks remembered in this browser, progress, glossary focus, and the
+   journeys index's search field and sortable columns.
    No server and no account: ticks live in localStorage, keyed by page and item text. */
 (function () {
   "use strict";
@@ -118,11 +119,178 @@
     update();
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setup);  // Material's instant navigation
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
+  /* --- The journeys index: find a journey by typing, sort the table by any column. ---------
+     The template writes the words of the field into a hidden paragraph (.jb-journey-finder)
+     just before the table, in the site's language; the sanitiser keeps its classes, not
+     inputs or buttons, so those are made here. Without this script the page is a plain table. */
+
+  // "Gọi tổng đài" and "goi tong dai" alike: no case, no diacritics ("đ" is a letter of its
+  // own, not a "d" with a mark, so it is folded by hand).
+  function fold(text) {
+    return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d")
+      .toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  function finderText(words, name) {
+    var element = words.querySelector(".jb-journey-finder__" + name);
+    return element ? element.textContent.trim() : "";
+  }
+
+  // The table that follows the words (Material may have wrapped it in scrolling boxes).
+  function tableAfter(words, article) {
+    return Array.prototype.filter.call(article.querySelectorAll("table"), function (table) {
+      return words.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING;
+    })[0] || null;
+  }
+
+  function topLevel(element, article) {
+    while (element.parentNode && element.parentNode !== article) {
+      element = element.parentNode;
+    }
+    return element;
+  }
+
+  // The per-journey sections below the table: "## group", then "### journey" and what follows
+  // it, up to the next heading. Each journey is found by its link, the one its row has too.
+  function journeySections(start, article) {
+    var groups = [];
+    var group = null;
+    var journey = null;
+    for (var node = start.nextElementSibling; node; node = node.nextElementSibling) {
+      if (node.matches("aside, form, .md-source-file, .md-feedback")) {
+        break;  // the theme's own parts after the page's text
+      }
+      if (node.tagName === "H2") {
+        group = { nodes: [node], journeys: [] };
+        groups.push(group);
+        journey = null;
+      } else if (node.tagName === "H3" && group) {
+        var link = node.querySelector("a:not(.headerlink)");
+        journey = { nodes: [node], href: link ? link.href : "" };
+        group.journeys.push(journey);
+      } else if (journey) {
+        journey.nodes.push(node);
+      }
+    }
+    return groups;
+  }
+
+  function setHidden(nodes, hidden) {
+    nodes.forEach(function (node) { node.hidden = hidden; });
+  }
+
+  function setupJourneyIndex(article) {
+    var words = article.querySelector("p.jb-journey-finder");
+    var table = words && tableAfter(words, article);
+    if (!table || !table.tHead || !table.tBodies.length || article.querySelector(".jb-finder")) {
+      return;
+    }
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows).map(function (row, index) {
+      var link = row.querySelector("a");
+      return { row: row, index: index, text: fold(row.textContent),
+               href: link ? link.href : "" };
+    });
+
+    // The field, its label and the count of journeys shown, above the table.
+    var finder = document.createElement("div");
+    finder.className = "jb-finder";
+    var label = document.createElement("label");
+    label.htmlFor = "jb-finder-query";
+    label.textContent = finderText(words, "label");
+    var field = document.createElement("input");
+    field.type = "search";
+    field.id = "jb-finder-query";
+    field.className = "jb-finder__query";
+    field.autocomplete = "off";
+    field.spellcheck = false;
+    field.placeholder = finderText(words, "hint");
+    var status = document.createElement("span");
+    status.className = "jb-finder__status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    var pattern = finderText(words, "status");
+    finder.appendChild(label);
+    finder.appendChild(field);
+    finder.appendChild(status);
+    var tableBlock = topLevel(table, article);
+    article.insertBefore(finder, tableBlock);
+    var sections = journeySections(tableBlock, article);
+
+    function filter() {
+      var terms = fold(field.value).split(" ").filter(Boolean);
+      var shown = {};
+      var count = 0;
+      rows.forEach(function (entry) {
+        var match = terms.every(function (term) { return entry.text.indexOf(term) !== -1; });
+        entry.row.hidden = !match;
+        shown[entry.href] = match;
+        count += match ? 1 : 0;
+      });
+      sections.forEach(function (group) {
+        var any = false;
+        group.journeys.forEach(function (journey) {
+          var match = shown[journey.href] !== false;
+          setHidden(journey.nodes, !match);
+          any = any || match;
+        });
+        setHidden(group.nodes, !any);
+      });
+      status.textContent = pattern.replace("{shown}", String(count));
+    }
+    field.addEventListener("input", filter);
+    filter();
+
+    // Every column header becomes a button: a first press sorts ascending, the next reverses.
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var collator = new Intl.Collator(document.documentElement.lang || undefined,
+                                     { numeric: true, sensitivity: "base" });
+    headers.forEach(function (header, column) {
+      var numeric = rows.every(function (entry) {
+        var cell = entry.row.cells[column];
+        return cell && /^\s*-?\d+\s*$/.test(cell.textContent);
+      });
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "jb-sort";
+      while (header.firstChild) {
+        button.appendChild(header.firstChild);
+      }
+      // A glossary term in a header is part of the button now, not a stop of its own.
+      Array.prototype.forEach.call(button.querySelectorAll("abbr"), function (abbr) {
+        abbr.removeAttribute("tabindex");
+      });
+      header.appendChild(button);
+      button.addEventListener("click", function () {
+        var direction = header.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+        headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+        header.setAttribute("aria-sort", direction === 1 ? "ascending" : "descending");
+        var key = function (entry) {
+          var text = entry.row.cells[column].textContent.trim();
+          return numeric ? parseInt(text, 10) : text;
+        };
+        rows.slice().sort(function (a, b) {
+          var order = numeric ? key(a) - key(b) : collator.compare(key(a), key(b));
+          // Equal rows keep the playbook's order, whichever the direction.
+          return direction * order || a.index - b.index;
+        }).forEach(function (entry) { body.appendChild(entry.row); });
+      });
+    });
+  }
+
+  function setupAll() {
     setup();
+    var article = document.querySelector("article.md-content__inner");
+    if (article) {
+      setupJourneyIndex(article);
+    }
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setupAll);  // Material's instant navigation
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setupAll);
+  } else {
+    setupAll();
   }
 })();
