@@ -164,7 +164,11 @@ def test_overdue_against_the_build_date(tmp_path: Path) -> None:
     page = build_site(playbook, "en", datetime.date(2026, 7, 1)).pages["actions/index.md"]
     assert "**⚠ 2026-06-30 (Overdue)**" in page.content
     assert "| 2026-12-31 |" in page.content and "| **⚠ Overdue** | **1** |" in page.content
-    assert "### Contact Center" in page.content and "### Sales" in page.content
+    # By team: how many improvements each has, per status (in progress, planned, done), and
+    # how many are overdue.
+    assert "| Team | In progress | Planned | Done | ⚠ Overdue |" in page.content
+    assert "| Contact Center | 0 | 1 | 0 | 1 |" in page.content
+    assert "| Sales | 1 | 0 | 1 | 0 |" in page.content
 
 
 def test_evidence_and_assumptions(tmp_path: Path) -> None:

@@ -248,9 +248,10 @@ def test_journeys_index_lists_journeys_by_group(grouped: Path) -> None:
     headings = [line for line in page.splitlines() if line.startswith("#")]
     assert headings == [
         "# Journeys",
-        "## Bán lẻ", "### [Shop](c-shop/index.md)",
-        "## Viễn thông", "### [Repair at home](a-repair/index.md)", "### [Call](d-call/index.md)",
-        "## Ungrouped", "### [Walk in](b-walk-in/index.md)",
+        "## Bán lẻ", "### [Shop](c-shop/index.md) { #c-shop }",
+        "## Viễn thông", "### [Repair at home](a-repair/index.md) { #a-repair }",
+        "### [Call](d-call/index.md) { #d-call }",
+        "## Ungrouped", "### [Walk in](b-walk-in/index.md) { #b-walk-in }",
     ]
 
 

@@ -1,4 +1,4 @@
-"""Parsed journeys and drawn charts, kept between builds under ``cache_dir``.
+"""Parsed journeys, drawn charts and rendered pages, kept between builds under ``cache_dir``.
 
 Each entry is one file, ``<key><suffix>``: a header line naming the format, the entry and the
 SHA-256 of what follows, then the payload. An entry that is missing, unreadable, truncated,
@@ -22,6 +22,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from .files import write_atomic
 
@@ -64,6 +65,7 @@ class Store:
         self._entry = re.compile(name)
         # The temporary files of `write_atomic`: `.<name>.<random>.tmp` beside the entry.
         self._temporary = re.compile(rf"\.{name}\.[a-z0-9_]+\.tmp")
+        self._pruned = False
 
     def get(self, key: str) -> bytes | None:
         """The payload stored under ``key``, or None when there is none that can be trusted."""
@@ -97,9 +99,11 @@ class Store:
 
     def prune(self) -> None:
         """Delete this store's entries that no build has used for :data:`MAX_AGE`, and the
-        temporary files of builds killed while writing. Other files are never touched."""
-        if self.health.failure:
+        temporary files of builds killed while writing. Other files are never touched.
+        Once per process: ``mkdocs serve`` rebuilds do not list the folder again."""
+        if self.health.failure or self._pruned:
             return
+        self._pruned = True
         now = time.time()
         try:
             with os.scandir(self.directory) as listing:
@@ -146,6 +150,22 @@ class JourneyCache:
 
     def __init__(self, directory: Path, health: Health | None = None) -> None:
         self.store = Store(directory, ".json", health)
+        # Journeys already validated, for `mkdocs serve`: those of the last build, and this one's.
+        self._last: dict[str, Any] = {}
+        self._used: dict[str, Any] = {}
+
+    def recall(self, key: str) -> Any:
+        """The journey validated under ``key`` by this build or the one before, if any."""
+        found = self._used.get(key) or self._last.get(key)
+        if found is not None:
+            self._used[key] = found
+        return found
+
+    def remember(self, key: str, journey: Any) -> None:
+        self._used[key] = journey
+
+    def next_build(self) -> None:
+        self._last, self._used = self._used or self._last, {}
 
     def get(self, key: str) -> str | None:
         payload = self.store.get(key)
@@ -197,6 +217,14 @@ class Cache:
         self.health = Health()
         self.journeys = JourneyCache(directory / "journeys", self.health)
         self.charts = ChartCache(directory / "charts", self.health)
+        #: Generated pages rendered to HTML (see ``rebuild``), as JSON.
+        self.pages = Store(directory / "pages", ".json", self.health)
+
+    def next_build(self) -> None:
+        """Start another build with this cache (``mkdocs serve``): a folder that failed is
+        tried again, journeys validated by the last build are kept."""
+        self.health.failure = None
+        self.journeys.next_build()
 
     def warning(self, shown_as: str) -> str | None:
         """What to tell the user when the cache was turned off; ``shown_as`` names the folder

@@ -35,6 +35,20 @@ class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
     generated glossary page. Append it to every page with ``pymdownx.snippets`` so each term
     shows its definition wherever it appears."""
 
+    group_journeys = c.Optional(c.Type(bool))
+    """List journeys in the navigation under their ``group`` (else their owner). Unset: only
+    when there are more than 15 journeys."""
+
+    prune_navigation = c.Optional(c.Type(bool))
+    """Turn on Material's ``navigation.prune``, so each page carries only the navigation around
+    it. Unset: only when there are more than 300 generated pages (a big playbook's pages and
+    build time otherwise grow with the number of journeys). ``false`` never touches the
+    theme's features."""
+
+    serve_from_memory = c.Type(bool, default=True)
+    """Under ``mkdocs serve``, write the throwaway site to memory (``/dev/shm``, when it exists
+    and has 1 GiB free) instead of a temporary folder on disk."""
+
     # Declared: mkdocs cannot infer one type from a tuple of types.
     build_date: c.Optional[str | datetime.date] = c.Optional(c.Type((str, datetime.date)))
     """The day improvements are judged overdue against (``YYYY-MM-DD``); default: the

@@ -9,12 +9,17 @@ from __future__ import annotations
 import datetime
 import html
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
@@ -26,14 +31,18 @@ from .config import JourneybookConfig
 from .errors import JourneybookError
 from .i18n import LanguageError, is_available, labels
 from .playbook import Playbook, build_date
+from .rebuild import FinishedPages, GeneratedPage, RenderedPages, ServedSite, markdown_settings
 from .site import Site, build
-from .site.pages import NavItem
+from .site.pages import Memo, NavItem
 from .site.paths import ASSETS
 from .site.sanitize import anchor, clean, clean_text
-from .site.speedups import LinearMarkdown, linear_search_index
+from .site.speedups import LinearMarkdown, linear_search_index, memoized_search_index
 from .source import read_glossary
 
 log = get_plugin_logger(__name__)
+
+#: Above this many generated pages, Material's `navigation.prune` is turned on (unless set).
+PRUNE_ABOVE = 300
 
 #: Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = (
@@ -53,16 +62,44 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
 
     def __init__(self) -> None:
         self.site: Site | None = None
+        self._nav: Navigation | None = None
+        self._cache: Cache | None = None
+        self._templates = _CompiledTemplates()
         #: The folder of mkdocs.yml: plugin paths are relative to it.
         self.root = Path.cwd()
         self.journeys_dir = Path("journeys")
         #: The language of the labels, once known to have a locale file; None for English.
         self.language: str | None = None
+        # Kept from build to build while `mkdocs serve` runs (MkDocs keeps a plugin that has
+        # `on_startup`): what an edit did not change is not made again.
+        self.serving = False
+        self.journey_pages = Memo()
+        self.rendered = RenderedPages()
+        self.finished = FinishedPages()
+        self.served = ServedSite()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: Callable[..., Any]) -> LiveReloadServer | None:
+        return self.served.serve_from(server)
+
+    def on_shutdown(self) -> None:
+        self.served.stop()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path or ".").resolve().parent
+        if self.serving and self.config.serve_from_memory:
+            first = self.served.folder is None
+            folder = self.served.start()
+            if folder is not None:
+                if first:
+                    log.info("The site is served from memory (%s): rebuilds rewrite its "
+                             "files in milliseconds", folder)
+                config.site_dir = folder
         theme_language = config.theme.get("language")
         # An unknown language named here is a mistake; the theme's (Material knows ~60) just
         # leaves the labels in English.
@@ -86,7 +123,11 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         # mkdocs annotates the list as names, yet hands it to Python-Markdown, which takes
         # Extension objects too (mkdocs validated the names before on_config).
         config.markdown_extensions.append(LinearMarkdown())  # type: ignore[arg-type]
+        # Records where generated pages link, so a kept rendering is reused only while its
+        # links lead where they did.
+        config.markdown_extensions.append(self.rendered.links)  # type: ignore[arg-type]
         linear_search_index()
+        memoized_search_index()
         # The checklist script and the print stylesheet, on every page.
         for path in ASSETS:
             extra = config.extra_css if path.endswith(".css") else config.extra_javascript
@@ -97,7 +138,16 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
-        cache = Cache((self.root / self.config.cache_dir).resolve())
+        folder = (self.root / self.config.cache_dir).resolve()
+        if not self.serving:
+            # Kept in memory only while serving: a build reads what it may reuse from disk.
+            self._cache = None
+            self.journey_pages = Memo()
+            self.rendered.forget()
+        if self._cache is None or self._cache.directory != folder:
+            self._cache = Cache(folder)
+        cache = self._cache
+        cache.next_build()
         try:
             playbook = Playbook.load(self.journeys_dir, self.root, cache.journeys)
         except JourneybookError as exc:
@@ -110,12 +160,17 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             except JourneybookError as exc:
                 raise PluginError(f"journeybook: invalid glossary\n{exc.report()}") from None
             config.watch.append(str(glossary_path))
+        self.journey_pages.next_build()
         built = build(playbook, self.language, self._build_date(), glossary, cache.charts,
-                      self.config.max_workers or None)
+                      self.config.max_workers or None, memo=self.journey_pages,
+                      group=self.config.group_journeys)
         self.site = built.site
+        self.rendered.next_build(cache.pages, markdown_settings(config))
+        cache.pages.prune()
+        self._prune_navigation(config, len(self.site.pages))
         docs_dir = Path(config.docs_dir).resolve()
         for page in self.site.pages.values():
-            existing = files.get_file_from_path(page.path)
+            existing = files.src_uris.get(page.path)
             if existing is not None and existing.generated_by is None:
                 raise PluginError(
                     f"journeybook: {Path(config.docs_dir).name}/{page.path} is a generated page; "
@@ -130,6 +185,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             file.edit_uri = (
                 Path(os.path.relpath(page.source, docs_dir)).as_posix() if page.source else None
             )
+            GeneratedPage(file, config, self.rendered, page.chunks)
             files.append(file)
         for path, data in self.site.assets.items():
             files.append(File.generated(config, path, content=data))
@@ -142,6 +198,25 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
                  len(self.site.pages), len(playbook.journeys), built.stats.rendered,
                  built.stats.cached)
         return files
+
+    def _prune_navigation(self, config: MkDocsConfig, pages: int) -> None:
+        """Turn on Material's `navigation.prune` for big playbooks, unless told not to."""
+        setting = self.config.prune_navigation
+        features = config.theme.get("features")
+        if config.theme.name != "material" or not isinstance(features, list) \
+                or "navigation.prune" in features or setting is False:
+            return
+        if setting is None and pages <= PRUNE_ABOVE:
+            return
+        if "navigation.expand" in features:
+            log.info("%d generated pages and `navigation.expand`, which Material cannot "
+                     "combine with `navigation.prune`: every page carries the whole navigation, "
+                     "and builds take longer", pages)
+            return
+        features.append("navigation.prune")
+        log.info("%d generated pages: turned on Material's `navigation.prune`, so each page "
+                 "carries only the navigation around it (builds and pages stay small); set "
+                 "`prune_navigation: false` under the journeybook plugin to keep it all", pages)
 
     def _build_date(self) -> datetime.date:
         try:
@@ -164,13 +239,17 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         for previous, page, following in neighbours:
             page.previous_page, page.next_page = previous, following
         _set_parents(items, None)
-        return Navigation(items, pages)
+        self._nav = Navigation(items, pages)
+        return self._nav
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         # The safety boundary: whatever Markdown made of a generated page, only allowlisted
-        # HTML reaches the reader (and the search index, built from this HTML). Hand-written
-        # pages are the site owner's and stay as written.
+        # HTML reaches the reader (and the search index, built from this HTML). A
+        # GeneratedPage cleans as it renders; this covers a page some other plugin replaced.
+        # Hand-written pages are the site owner's and stay as written.
+        if isinstance(page, GeneratedPage):
+            return html
         if self.site is not None and page.file.src_uri in self.site.pages:
             # The theme prints the table of contents from `page.toc`, made from the same
             # Markdown: its labels and anchors are cleaned too.
@@ -178,7 +257,27 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             return clean(html)
         return html
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        # Every page is read and rendered, none yet put through the theme: the moment to see
+        # which generated pages would come out as they did in the previous build.
+        if self.config.enabled and self.serving and self.site is not None and self._nav:
+            self.finished.plan(config, self._nav, [
+                file.page for file in files.documentation_pages()
+                if isinstance(file.page, GeneratedPage)])
+            self.finished.loader(env)
+        # The theme's templates, compiled once per process rather than once per rebuild.
+        env.bytecode_cache = self._templates
+        return env
+
+    @event_priority(-100)  # last: the HTML kept is the HTML written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.serving and isinstance(page, GeneratedPage):
+            output = self.finished.output(page, self._title(output, page))
+            return output
+        return self._title(output, page)
+
+    @staticmethod
+    def _title(output: str, page: Page) -> str:
         # Material writes `{{ page.title | striptags }}` into <title>; `striptags` also decodes
         # entities, so a heading such as "</title><script>…" would come out as live markup.
         # MkDocs titles are HTML-safe, so put the decoded text back in escaped form.
@@ -189,6 +288,21 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         if decoded == escaped:
             return output
         return output.replace(f"<title>{decoded}", f"<title>{escaped}", 1)
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled Jinja templates in memory, by name and source (Jinja checks both)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _clean_toc(items: TableOfContents | list[AnchorLink]) -> None:
@@ -219,7 +333,7 @@ def _without(items: list[StructureItem], paths: set[str]) -> tuple[list[Structur
 
 def _to_mkdocs(item: NavItem, files: Files) -> StructureItem:
     if item.path is not None:
-        file = files.get_file_from_path(item.path)
+        file = files.src_uris.get(item.path)
         assert file is not None and file.page is not None, item.path
         return file.page
     # Material prints section titles as HTML; user text must arrive escaped.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..cache import ChartCache
 from ..playbook import Playbook
 from .charts import RenderStats, render_all
-from .pages import Site, build_site
+from .pages import Memo, Site, build_site
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,11 @@ class BuiltSite:
 
 def build(playbook: Playbook, language: str | None = None, today: datetime.date | None = None,
           glossary: list[tuple[str, str]] | None = None, cache: ChartCache | None = None,
-          workers: int | None = None) -> BuiltSite:
-    """Pages, then charts: what the plugin, ``journeybook generate`` and the benchmark build."""
-    site = build_site(playbook, language, today, glossary)
+          workers: int | None = None, memo: Memo | None = None,
+          group: bool | None = None) -> BuiltSite:
+    """Pages, then charts: what the plugin, ``journeybook generate`` and the benchmark build.
+    ``memo`` and ``group``: see :func:`~journeybook.site.pages.build_site`."""
+    site = build_site(playbook, language, today, glossary, memo, group)
     charts, stats = render_all(site.charts, cache, workers or os.cpu_count() or 1)
     return BuiltSite(site, charts, stats)
 

@@ -127,11 +127,16 @@ class ChartSpec:
 
     def key(self) -> str:
         """Hash of everything that shapes the picture, the palettes and the code version."""
-        payload = json.dumps(
-            [CHART_VERSION, _matplotlib_version(), asdict(self), PALETTES],
-            ensure_ascii=False, sort_keys=True,
-        )
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+        # Computed once per chart: `mkdocs serve` keeps an unchanged journey's charts.
+        known: str | None = self.__dict__.get("_key")
+        if known is None:
+            payload = json.dumps(
+                [CHART_VERSION, _matplotlib_version(), asdict(self), PALETTES],
+                ensure_ascii=False, sort_keys=True,
+            )
+            known = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+            object.__setattr__(self, "_key", known)  # frozen: not a field, not compared
+        return known
 
 
 # Colours by role. The dark SVG is the light one with each colour swapped for its dark

@@ -9,6 +9,7 @@ door, :func:`journeybook.site.escape.escape_text` (applied to every ``{{ … }}`
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib.resources
 import posixpath
 from collections.abc import Mapping
@@ -59,6 +60,9 @@ class SitePage:
     content: str
     #: The YAML file behind the page (for "edit this page"); None for pages made of many.
     source: Path | None = None
+    #: ``content`` cut into independent parts (one per journey on the pages that list them
+    #: all), which an adapter may render one by one; joined, they are ``content``.
+    chunks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,24 +108,55 @@ TEMPLATES.filters.update(
 )
 
 
+#: A line by itself in a template: where one independent part of a page ends and the next
+#: begins. Each part must stand alone in Markdown: blank lines around the line, and headings
+#: with explicit ids (`{ #id }`), unique on the page.
+CHUNK = "<!-- journeybook: part -->"
+
+
 class _Renderer:
-    def __init__(self, playbook: Playbook, language: str | None) -> None:
+    def __init__(self, playbook: Playbook, language: str | None,
+                 memo: Memo | None = None) -> None:
         self.playbook = playbook
         self.t = labels(language)
         self.site = Site()
+        self.memo = memo
+        #: Charts declared since the start of the part being rendered (see `part`).
+        self._declared: list[str] | None = None
 
     def render(self, template: str, path: str, source: Path | None = None, **context: Any) -> None:
+        content = self._text(template, path, **context)
+        parts = content.split(f"\n{CHUNK}\n")
+        chunks = (*[part + "\n" for part in parts[:-1]], parts[-1])
+        self.site.pages[path] = SitePage(path, "".join(chunks), source,
+                                         chunks if len(chunks) > 1 else ())
+
+    def part(self, template: str, path: str, key: str, **context: Any) -> Markup:
+        """One journey's part of a page that lists them all (``key``: everything it shows,
+        see :func:`_journey_key`), rendered once while the memo keeps it."""
+        memo_key = _digest(template, path, key)
+        found = self.memo.get(memo_key) if self.memo is not None else None
+        if found is None:
+            self._declared = []
+            text = self._text(template, path, **context)
+            found = (text, {chart: self.site.charts[chart] for chart in self._declared})
+            self._declared = None
+            if self.memo is not None:
+                self.memo.put(memo_key, found)
+        self.site.charts.update(found[1])
+        return Markup(found[0])
+
+    def _text(self, template: str, path: str, **context: Any) -> str:
         def url(target: str) -> Markup:
             """A link from this page to another generated page, relative as MkDocs wants."""
             page, _, anchor = target.partition("#")
             relative = posixpath.relpath(page, posixpath.dirname(path))
             return Markup(relative + (f"#{anchor}" if anchor else ""))
 
-        content = TEMPLATES.get_template(template).render(
+        return TEMPLATES.get_template(template).render(
             t=self.t, plural=self.t.plural, url=url, paths=_PATHS, label=self.label,
             chart=self.chart, trend=self.trend, **context
         )
-        self.site.pages[path] = SitePage(path, content, source)
 
     def chart(self, journey: Journey, stage: Stage | None = None,
               kind: Kind = "curve") -> dict[str, Any]:
@@ -148,7 +183,7 @@ class _Renderer:
                     measured=t["measured_on"].format(date=latest.date) if latest else ""),
             )
         path = chart_path(journey, stage, kind)
-        self.site.charts[path] = spec
+        self._declare(path, spec)
         what = f"“{stage.name if stage else journey.title}”"
         if kind == "sparkline":
             text = t["sparkline_alt"].format(what=what)
@@ -189,7 +224,7 @@ class _Renderer:
                 csat=journey.metrics.csat.target if journey.metrics.csat else None),
         )
         path = f"{JOURNEYS}/{journey.id}/charts/trend"
-        self.site.charts[path] = spec
+        self._declare(path, spec)
 
         def series(name: str) -> str:
             values = [getattr(e, name) for e in evaluations]
@@ -204,6 +239,11 @@ class _Renderer:
             if has_metrics else "",
         )
         return {"path": path, "alt": text, "rows": rows, "evaluations": evaluations}
+
+    def _declare(self, path: str, spec: ChartSpec) -> None:
+        self.site.charts[path] = spec
+        if self._declared is not None:
+            self._declared.append(path)
 
     def label(self, key: Any) -> str:
         """The localised label of a fixed vocabulary value (channel, status, emotion …)."""
@@ -237,60 +277,159 @@ def note_body(playbook: Playbook, journey: Journey, evaluation: Evaluation,
     return Markup("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class JourneyPages:
+    """What one journey adds to the site: its pages, the charts they show, its nav section."""
+
+    pages: dict[str, SitePage]
+    charts: dict[str, ChartSpec]
+    nav: NavItem
+
+
+class Memo:
+    """What the previous build made, by a hash of what it was made of, for ``mkdocs serve``:
+    a journey whose inputs (its data, its evaluation notes, the language, the day) are
+    unchanged is not rendered again, nor is its part of the pages that list every journey.
+    Holds only what the last build used."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+        self._used: dict[str, Any] = {}
+        self.reused = 0
+
+    def get(self, key: str) -> Any:
+        found = self._built.get(key)
+        if found is not None:
+            self._used[key] = found
+            self.reused += 1
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        self._used[key] = value
+
+    def next_build(self) -> None:
+        self._built, self._used, self.reused = self._used, {}, 0
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _journey_key(playbook: Playbook, journey: Journey, language: str | None,
+                 today: datetime.date) -> str:
+    """Everything a journey's pages are made of. Its pages read only the journey, its own
+    evaluation notes and these settings (never another journey), which keeps this complete."""
+    return _digest(journey.id, str(playbook.source_of(journey)), language or "",
+                   today.isoformat(), journey.model_dump_json(),
+                   *[part for evaluation in playbook.evaluations_of(journey)
+                     for part in (evaluation.slug, evaluation.model_dump_json(),
+                                  evaluation.body)])
+
+
+def _journey_pages(playbook: Playbook, journey: Journey, language: str | None) -> JourneyPages:
+    renderer = _Renderer(playbook, language)
+    t = renderer.t
+    source = playbook.source_of(journey)
+    renderer.render("journey.md.j2", journey_path(journey), source, journey=journey,
+                    view=journey_view(playbook, journey))
+    children = [NavItem(t["overview"], journey_path(journey))]
+    for number, stage in enumerate(journey.stages, start=1):
+        renderer.render(
+            "stage.md.j2", stage_path(journey, stage), source,
+            journey=journey,
+            view=stage_view(playbook, journey, stage, number, t, renderer.label),
+        )
+        children.append(NavItem(f"{number}. {stage.name}", stage_path(journey, stage)))
+    renderer.render("journey_checklist.md.j2", journey_checklist_path(journey), source,
+                    journey=journey)
+    children.append(NavItem(t["journey_checklist"], journey_checklist_path(journey)))
+    evaluations = playbook.evaluations_of(journey)
+    renderer.render("evaluations.md.j2", evaluations_path(journey), None,
+                    journey=journey, evaluations=evaluations)
+    children.append(NavItem(t["evaluations"], evaluations_path(journey)))
+    folder = source.parent / EVALUATIONS if source else None
+    for evaluation in evaluations:
+        path = evaluation_path(journey, evaluation)
+        renderer.render("evaluation.md.j2", path,
+                        folder / f"{evaluation.slug}.md" if folder else None,
+                        journey=journey, evaluation=evaluation,
+                        body=note_body(playbook, journey, evaluation, path, t))
+    return JourneyPages(renderer.site.pages, renderer.site.charts,
+                        NavItem(journey.title, children=tuple(children)))
+
+
+#: With more journeys than this, the navigation lists them by group (unless told otherwise).
+GROUP_JOURNEYS_ABOVE = 15
+
+
 def build_site(playbook: Playbook, language: str | None = None,
                today: datetime.date | None = None,
-               glossary: list[tuple[str, str]] | None = None) -> Site:
+               glossary: list[tuple[str, str]] | None = None,
+               memo: Memo | None = None, group: bool | None = None) -> Site:
     """Every generated page of the playbook, and where each goes in the navigation.
 
     ``today`` decides which improvements are overdue (default: the real date); with a
-    ``glossary`` (term, definition pairs) a glossary page lists it.
+    ``glossary`` (term, definition pairs) a glossary page lists it. ``memo`` keeps each
+    journey's pages for the next build. ``group`` lists journeys in the navigation under
+    their group (``group:``, else their owner); None does so above
+    :data:`GROUP_JOURNEYS_ABOVE` journeys.
     """
     today = today or datetime.date.today()
-    renderer = _Renderer(playbook, language)
+    renderer = _Renderer(playbook, language, memo)
     renderer.site.assets = _assets()
     t = renderer.t
-    teams = playbook.teams()
-    renderer.render("journeys.md.j2", f"{JOURNEYS}/index.md", journeys=playbook.journeys,
-                    groups=playbook.groups())
-    journey_nav: list[NavItem] = [NavItem(t["overview"], f"{JOURNEYS}/index.md")]
+    keys = {journey.id: _journey_key(playbook, journey, language, today)
+            for journey in playbook.journeys}
+    sections: dict[str, NavItem] = {}
     for journey in playbook.journeys:
-        source = playbook.source_of(journey)
-        renderer.render("journey.md.j2", journey_path(journey), source, journey=journey,
-                        view=journey_view(playbook, journey))
-        children = [NavItem(t["overview"], journey_path(journey))]
-        for number, stage in enumerate(journey.stages, start=1):
-            renderer.render(
-                "stage.md.j2", stage_path(journey, stage), source,
-                journey=journey,
-                view=stage_view(playbook, journey, stage, number, t, renderer.label),
-            )
-            children.append(NavItem(f"{number}. {stage.name}", stage_path(journey, stage)))
-        renderer.render("journey_checklist.md.j2", journey_checklist_path(journey), source,
-                        journey=journey)
-        children.append(NavItem(t["journey_checklist"], journey_checklist_path(journey)))
-        evaluations = playbook.evaluations_of(journey)
-        renderer.render("evaluations.md.j2", evaluations_path(journey), None,
-                        journey=journey, evaluations=evaluations)
-        children.append(NavItem(t["evaluations"], evaluations_path(journey)))
-        folder = source.parent / EVALUATIONS if source else None
-        for evaluation in evaluations:
-            path = evaluation_path(journey, evaluation)
-            renderer.render("evaluation.md.j2", path,
-                            folder / f"{evaluation.slug}.md" if folder else None,
-                            journey=journey, evaluation=evaluation,
-                            body=note_body(playbook, journey, evaluation, path, t))
-        journey_nav.append(NavItem(journey.title, children=tuple(children)))
+        made = memo.get(keys[journey.id]) if memo is not None else None
+        if made is None:
+            made = _journey_pages(playbook, journey, language)
+            if memo is not None:
+                memo.put(keys[journey.id], made)
+        renderer.site.pages.update(made.pages)
+        renderer.site.charts.update(made.charts)
+        sections[journey.id] = made.nav
 
+    # The pages that list every journey are made of one part per journey (see CHUNK).
+    index = f"{JOURNEYS}/index.md"
+    groups = playbook.groups()
+    parts = [renderer.part("journeys_part.md.j2", index, keys[journey.id] + name * (n == 0),
+                           journey=journey, group=name if n == 0 else None)
+             for name, members in groups for n, journey in enumerate(members)]
+    renderer.render("journeys.md.j2", index, journeys=playbook.journeys, groups=groups,
+                    parts=parts)
+    journey_nav: list[NavItem] = [NavItem(t["overview"], index)]
+    if group if group is not None else len(playbook.journeys) > GROUP_JOURNEYS_ABOVE:
+        journey_nav += [NavItem(name or t["ungrouped"],
+                                children=tuple(sections[j.id] for j in journeys))
+                        for name, journeys in groups]
+    else:
+        journey_nav += [sections[j.id] for j in playbook.journeys]
+
+    teams = playbook.teams()
     renderer.render("teams.md.j2", f"{CHECKLISTS}/index.md", teams=teams)
     team_nav = [NavItem(t["overview"], f"{CHECKLISTS}/index.md")]
     for team in teams:
-        renderer.render("team.md.j2", team_path(team), team=team)
-        team_nav.append(NavItem(team.name, team_path(team)))
+        path = team_path(team)
+        parts = [renderer.part("team_part.md.j2", path, keys[journey.id] + team.name,
+                               journey=journey, assignments=assignments)
+                 for journey, assignments in team.by_journey()]
+        renderer.render("team.md.j2", path, team=team, parts=parts)
+        team_nav.append(NavItem(team.name, path))
 
     improvements = playbook.improvements(today)
-    renderer.render("actions.md.j2", f"{ACTIONS}/index.md", improvements=improvements,
-                    today=today, by_status=_by_status(improvements),
-                    by_team=_by_team(improvements))
+    path = f"{ACTIONS}/index.md"
+    by_status = [(status, len(tracked),
+                  [renderer.part("actions_part.md.j2", path, keys[items[0].journey.id] + status,
+                                 status=status, journey=items[0].journey, items=items)
+                   for items in _by_journey(tracked)])
+                 for status, tracked in _by_status(improvements)]
+    renderer.render("actions.md.j2", path, improvements=improvements, today=today,
+                    by_status=by_status, by_team=_team_counts(improvements, by_status))
 
     renderer.site.nav = [
         NavItem(t["journeys"], children=tuple(journey_nav)),
@@ -322,10 +461,21 @@ def _by_status(
             if any(a.improvement.status == status for a in improvements)]
 
 
-def _by_team(improvements: list[TrackedImprovement]) -> list[tuple[str, list[TrackedImprovement]]]:
+def _by_journey(improvements: list[TrackedImprovement]) -> list[list[TrackedImprovement]]:
+    """Improvements (already in order) by journey, journeys in the order of their first."""
+    journeys: dict[str, list[TrackedImprovement]] = {}
+    for tracked in improvements:
+        journeys.setdefault(tracked.journey.id, []).append(tracked)
+    return list(journeys.values())
+
+
+def _team_counts(improvements: list[TrackedImprovement], by_status: list[tuple[str, Any, Any]],
+                 ) -> list[tuple[str, list[int], int]]:
+    """Per team (the improvement's owner): how many improvements in each status shown, and how
+    many overdue."""
     teams: dict[str, list[TrackedImprovement]] = {}
     for tracked in improvements:
         teams.setdefault(tracked.owner.strip() or "—", []).append(tracked)
-    return [(team, sorted(items, key=lambda a: (_STATUS_ORDER.index(a.improvement.status),
-                                                *_urgency(a))))
+    return [(team, [sum(a.improvement.status == status for a in items)
+                    for status, *_ in by_status], sum(a.overdue for a in items))
             for team, items in sorted(teams.items(), key=lambda kv: kv[0].casefold())]

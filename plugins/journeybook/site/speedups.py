@@ -16,6 +16,8 @@ setting for this; report upstream and remove these when fixed releases are the m
 
 from __future__ import annotations
 
+import hashlib
+import json
 import types
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -124,3 +126,75 @@ def linear_search_index() -> None:
     find_toc_by_id.journeybook = True  # type: ignore[attr-defined]
     find_toc_by_id.original = original  # type: ignore[attr-defined]
     SearchIndex._find_toc_by_id = find_toc_by_id
+
+
+class _Piece:
+    """What Material's indexer reads of a page, with only part of its HTML."""
+
+    def __init__(self, page: Any, content: str) -> None:
+        self.meta, self.toc, self.url, self.title = page.meta, page.toc, page.url, page.title
+        self.content = content
+
+
+class _SearchMemo:
+    """Search entries by a hash of what made them, from the previous build and this one."""
+
+    def __init__(self) -> None:
+        self.index: Any = None
+        self.last: dict[str, list[dict[str, Any]]] = {}
+        self.used: dict[str, list[dict[str, Any]]] = {}
+
+    def entries(self, index: Any, page: Any, content: str, original: Any) -> list[dict[str, Any]]:
+        if index is not self.index:  # a new build: keep only what the last one used
+            self.index, self.last, self.used = index, self.used or self.last, {}
+        digest = hashlib.sha256(json.dumps(
+            [repr(sorted(index.config.items())), page.url, page.title, page.meta.get("title"),
+             repr(page.meta.get("search")), repr(page.meta.get("tags"))],
+            ensure_ascii=False).encode("utf-8"))
+        digest.update(content.encode("utf-8", "surrogatepass"))
+        key = digest.hexdigest()
+        found = self.used.get(key) or self.last.get(key)
+        if found is None:
+            start = len(index.entries)
+            original(index, _Piece(page, content))
+            found = index.entries[start:]
+            del index.entries[start:]
+        self.used[key] = found
+        return [dict(entry) for entry in found]
+
+
+_SEARCH_MEMO = _SearchMemo()
+
+
+def memoized_search_index() -> None:
+    """Make Material's search index reuse the entries of a page (or of one part of a page,
+    see ``GeneratedPage.html_chunks``) whose HTML it has indexed before: while ``mkdocs
+    serve`` runs, only what an edit changed is parsed again. Safe to call twice."""
+    try:
+        from material.plugins.search.plugin import SearchIndex
+    except ImportError:
+        return
+    original = SearchIndex.add_entry_from_context
+    if getattr(original, "journeybook", False):
+        return
+
+    def add_entry_from_context(self: Any, page: Any) -> None:
+        if (page.meta.get("search") or {}).get("exclude"):
+            return
+        chunks = getattr(page, "html_chunks", None)
+        if chunks and "\n".join(chunks) == page.content:
+            found = _SEARCH_MEMO.entries(self, page, chunks[0], original)
+            for chunk in chunks[1:]:
+                part = _SEARCH_MEMO.entries(self, page, chunk, original)
+                # A part indexed alone starts with an empty section the whole page does not
+                # have; a part with text before its first heading is indexed with the page.
+                if not part or part[0]["location"] != page.url or part[0]["text"]:
+                    break
+                found += part[1:]
+            else:
+                self.entries += found
+                return
+        self.entries += _SEARCH_MEMO.entries(self, page, page.content, original)
+
+    add_entry_from_context.journeybook = True  # type: ignore[attr-defined]
+    SearchIndex.add_entry_from_context = add_entry_from_context
