@@ -7,11 +7,12 @@ Everything about journeys lives in the core (``source`` → ``model`` → ``play
 from __future__ import annotations
 
 import datetime
+import gc
 import html
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
@@ -25,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils.templates import TemplateContext
 
 from .cache import Cache
 from .config import JourneybookConfig
@@ -33,6 +35,7 @@ from .i18n import LanguageError, is_available, labels
 from .playbook import Playbook, build_date
 from .rebuild import FinishedPages, GeneratedPage, RenderedPages, ServedSite, markdown_settings
 from .site import Site, build
+from .site.charts import Drawing
 from .site.pages import Memo, NavItem
 from .site.paths import ASSETS
 from .site.sanitize import anchor, clean, clean_text
@@ -40,6 +43,9 @@ from .site.speedups import LinearMarkdown, linear_search_index, memoized_search_
 from .source import read_glossary
 
 log = get_plugin_logger(__name__)
+
+#: Allocations between two collections of young objects while serving (Python's default: 700).
+SERVE_GC_THRESHOLD = 50_000
 
 #: Above this many generated pages, Material's `navigation.prune` is turned on (unless set).
 PRUNE_ABOVE = 300
@@ -64,6 +70,10 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         self.site: Site | None = None
         self._nav: Navigation | None = None
         self._cache: Cache | None = None
+        self._told_prune = False
+        self._warned = False
+        self._drawing: Drawing | None = None
+        self._charts: list[_DrawnChart] = []
         self._templates = _CompiledTemplates()
         #: The folder of mkdocs.yml: plugin paths are relative to it.
         self.root = Path.cwd()
@@ -80,6 +90,12 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.serving:
+            # What serve keeps between rebuilds (journeys, rendered pages, search entries) is a
+            # large, long-lived heap; Python's default collector walks it every few thousand
+            # allocations, a third of a rebuild at 200 journeys. Collect young objects less
+            # often (the process is a developer's preview, its memory is not at stake).
+            gc.set_threshold(SERVE_GC_THRESHOLD, *gc.get_threshold()[1:])
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
                  builder: Callable[..., Any]) -> LiveReloadServer | None:
@@ -148,6 +164,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             self._cache = Cache(folder)
         cache = self._cache
         cache.next_build()
+        self._warned = False
         try:
             playbook = Playbook.load(self.journeys_dir, self.root, cache.journeys)
         except JourneybookError as exc:
@@ -189,15 +206,39 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             files.append(file)
         for path, data in self.site.assets.items():
             files.append(File.generated(config, path, content=data))
-        for path, svg in built.charts.items():
-            files.append(File.generated(config, path, content=svg))
-        warning = cache.warning(self.config.cache_dir)
-        if warning:
-            log.warning("%s", warning)
+        # The charts are drawn while MkDocs renders the pages, and written at the end.
+        self._drawing = built.drawing
+        self._charts = [cast(_DrawnChart, _DrawnChart.generated(config, path, content=b""))
+                        for path in built.drawing.files()]
+        for chart in self._charts:
+            chart.drawing = built.drawing
+            files.append(chart)
+        self._warn_about_cache()
         log.info("Generated %d pages from %d journeys; charts: %d drawn, %d from cache",
                  len(self.site.pages), len(playbook.journeys), built.stats.rendered,
                  built.stats.cached)
         return files
+
+    def _warn_about_cache(self) -> None:
+        warning = self._cache.warning(self.config.cache_dir) if self._cache else None
+        if warning and not self._warned:
+            self._warned = True
+            log.warning("%s", warning)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._drawing is None:
+            return
+        pictures, self._drawing = self._drawing.finish(), None
+        for chart in self._charts:
+            os.makedirs(os.path.dirname(chart.abs_dest_path), exist_ok=True)
+            with open(chart.abs_dest_path, "wb") as output:
+                output.write(pictures[chart.src_uri])
+        self._warn_about_cache()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._drawing is not None:
+            self._drawing.cancel()
+            self._drawing = None
 
     def _prune_navigation(self, config: MkDocsConfig, pages: int) -> None:
         """Turn on Material's `navigation.prune` for big playbooks, unless told not to."""
@@ -214,6 +255,9 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
                      "and builds take longer", pages)
             return
         features.append("navigation.prune")
+        if self._told_prune:
+            return
+        self._told_prune = True
         log.info("%d generated pages: turned on Material's `navigation.prune`, so each page "
                  "carries only the navigation around it (builds and pages stay small); set "
                  "`prune_navigation: false` under the journeybook plugin to keep it all", pages)
@@ -269,6 +313,13 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         env.bytecode_cache = self._templates
         return env
 
+    @event_priority(100)  # first: before the search plugin reads the page
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext | None:
+        if self.serving:
+            self.finished.set_aside(page)
+        return context
+
     @event_priority(-100)  # last: the HTML kept is the HTML written
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.serving and isinstance(page, GeneratedPage):
@@ -288,6 +339,24 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         if decoded == escaped:
             return output
         return output.replace(f"<title>{decoded}", f"<title>{escaped}", 1)
+
+
+class _DrawnChart(File):
+    """A chart that is being drawn while MkDocs renders the pages: MkDocs' copy step leaves
+    it alone, and the plugin writes it once drawn, at the end of the build."""
+
+    drawing: Drawing
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    @property
+    def content_bytes(self) -> bytes:  # anyone who reads it waits for the picture
+        return self.drawing.finish()[self.src_uri]
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        raise AttributeError("a chart's picture is drawn by Journeybook")
 
 
 class _CompiledTemplates(BytecodeCache):

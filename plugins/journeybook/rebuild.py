@@ -209,15 +209,35 @@ class RenderedPages:
         self._files: Files | None = None
         self._files_count = 0
         self._digest = ""
+        # Pages made of parts, joined, from the last build and this one (memory only).
+        self._joined: dict[str, Any] = {}
+        self._joined_used: dict[str, Any] = {}
 
     def forget(self) -> None:
         self.memory, self._used = {}, {}
+        self._joined, self._joined_used = {}, {}
+
+    def joined_page(self, keys: list[str], files: Files) -> Any:
+        """A page made of parts, as the last build joined it, if its parts and the site's
+        files are the same (the parts are kept too)."""
+        found = self._joined.get("".join(keys))
+        if found is None or found[0] != self._files_digest(files):
+            return None
+        self._joined_used["".join(keys)] = found
+        for key in keys:
+            if key in self.memory:
+                self._used[key] = self.memory[key]
+        return found[1]
+
+    def keep_joined(self, keys: list[str], joined: Any, files: Files) -> None:
+        self._joined_used["".join(keys)] = (self._files_digest(files), joined)
 
     def next_build(self, store: Store | None, settings: str) -> None:
         # Keep only what the last build used: a long `serve` session does not grow.
         if self._used:
             self.memory = self._used
         self._used = {}
+        self._joined, self._joined_used = self._joined_used or self._joined, {}
         self.store, self.settings = store, settings
         self.hits = self.misses = 0
 
@@ -291,17 +311,29 @@ class GeneratedPage(Page):
         self._chunks = chunks
         #: The HTML of each chunk, when the page was rendered by chunks (for the search index).
         self.html_chunks: list[str] | None = None
+        #: The page's HTML, when `mkdocs serve` reuses the finished page (for the search index).
+        self.set_aside: str | None = None
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         assert self.markdown is not None
         whole = self.markdown
         chunks = self._chunks_of(whole)
         if chunks:
-            entries = [self._render_part(chunk, config, files) for chunk in chunks]
-            anchors = [a for entry in entries for a in entry["anchors"]]
-            if len(anchors) == len(set(anchors)):
-                self._restore(_joined(entries), files)
-                self.html_chunks = [entry["content"] for entry in entries]
+            rendered = self._rendered
+            keys = []
+            for chunk in chunks:
+                self.markdown = chunk
+                keys.append(rendered.key(self))
+            joined = rendered.joined_page(keys, files)
+            if joined is None:
+                entries = [self._render_part(chunk, config, files) for chunk in chunks]
+                anchors = [a for entry in entries for a in entry["anchors"]]
+                if len(anchors) == len(set(anchors)):
+                    joined = (_joined(entries), [entry["content"] for entry in entries])
+                    rendered.keep_joined(keys, joined, files)
+            if joined is not None:
+                self._restore(joined[0], files)
+                self.html_chunks = joined[1]
                 self.markdown = whole
                 return
         self._restore(self._render_part(whole, config, files), files)
@@ -489,6 +521,12 @@ class FinishedPages:
         for page in pages:
             if page.file.src_uri in self.reused:
                 page.meta["template"] = REUSED_TEMPLATE
+
+    def set_aside(self, page: Page) -> None:
+        """Before the theme's plugins see a reused page: its HTML is not printed again, so
+        only the search index (speedups.memoized_search_index) gets it, and nothing scans it."""
+        if page.file.src_uri in self.reused and isinstance(page, GeneratedPage):
+            page.set_aside, page.content = page.content, ""
 
     @staticmethod
     def loader(env: jinja2.Environment) -> None:

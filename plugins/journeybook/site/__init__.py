@@ -13,29 +13,38 @@ from dataclasses import dataclass
 
 from ..cache import ChartCache
 from ..playbook import Playbook
-from .charts import RenderStats, render_all
+from .charts import Drawing, RenderStats, render_all
 from .pages import Memo, Site, build_site
 
 
 @dataclass(frozen=True)
 class BuiltSite:
-    """The generated part of a site: pages, navigation and assets, and the charts drawn."""
+    """The generated part of a site: pages, navigation and assets, and the charts on their
+    way (see :class:`~journeybook.site.charts.Drawing`)."""
 
     site: Site
-    #: ``{"<path>-light.svg": svg, "<path>-dark.svg": svg}`` for every chart the pages show.
-    charts: dict[str, bytes]
-    stats: RenderStats
+    drawing: Drawing
+
+    @property
+    def charts(self) -> dict[str, bytes]:
+        """``{"<path>-light.svg": svg, "<path>-dark.svg": svg}`` for every chart the pages
+        show, once drawn."""
+        return self.drawing.finish()
+
+    @property
+    def stats(self) -> RenderStats:
+        return self.drawing.stats
 
 
 def build(playbook: Playbook, language: str | None = None, today: datetime.date | None = None,
           glossary: list[tuple[str, str]] | None = None, cache: ChartCache | None = None,
           workers: int | None = None, memo: Memo | None = None,
           group: bool | None = None) -> BuiltSite:
-    """Pages, then charts: what the plugin, ``journeybook generate`` and the benchmark build.
-    ``memo`` and ``group``: see :func:`~journeybook.site.pages.build_site`."""
+    """Pages, then charts (drawn while the caller goes on): what the plugin,
+    ``journeybook generate`` and the benchmark build. ``memo`` and ``group``: see
+    :func:`~journeybook.site.pages.build_site`."""
     site = build_site(playbook, language, today, glossary, memo, group)
-    charts, stats = render_all(site.charts, cache, workers or os.cpu_count() or 1)
-    return BuiltSite(site, charts, stats)
+    return BuiltSite(site, Drawing(site.charts, cache, workers or os.cpu_count() or 1))
 
 
 __all__ = ["BuiltSite", "Site", "build", "build_site", "render_all"]

@@ -19,7 +19,7 @@ import textwrap
 import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -752,51 +752,85 @@ class RenderStats:
     cached: int = 0
 
 
+class Drawing:
+    """Charts on their way: those the cache holds intact at hand, the others drawn (in worker
+    processes when there are enough of them to pay for starting the workers) while the caller
+    goes on with other work; :meth:`finish` waits for them and puts them in the cache.
+
+    The pictures themselves are handed out, never the cache's files: another build sharing the
+    cache may rewrite or prune a file before it would be copied.
+    """
+
+    def __init__(self, specs: Mapping[str, ChartSpec], cache: ChartCache | None,
+                 max_workers: int = 1) -> None:
+        self.cache = cache
+        self.keys = {path: spec.key() for path, spec in specs.items()}
+        self._pictures: dict[str, dict[str, bytes]] = {}
+        missing: dict[str, ChartSpec] = {}
+        for path, key in self.keys.items():
+            if key in self._pictures or key in missing:
+                continue
+            cached = cache.get(key) if cache else None
+            if cached is None:
+                missing[key] = specs[path]
+            else:
+                self._pictures[key] = cached
+        self.stats = RenderStats(rendered=len(missing), cached=len(self._pictures))
+        self._drawn: dict[str, dict[str, bytes]] = {}
+        self._futures: dict[str, Future[dict[str, bytes]]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        workers = min(max_workers, len(missing) // 4)
+        if workers < 2 or len(missing) < _PARALLEL_FROM:
+            self._drawn = {key: render(spec) for key, spec in missing.items()}
+        else:
+            # "spawn": forking a process that runs threads (as `mkdocs serve` does) can
+            # deadlock.
+            self._pool = ProcessPoolExecutor(max_workers=workers,
+                                             mp_context=multiprocessing.get_context("spawn"))
+            self._futures = {key: self._pool.submit(render, spec)
+                             for key, spec in missing.items()}
+        self._finished = False
+
+    def files(self) -> list[str]:
+        """The name of every picture, known before they are drawn."""
+        return [f"{path}-{variant}.svg" for path in self.keys for variant in VARIANTS]
+
+    def finish(self) -> dict[str, bytes]:
+        """Every chart as ``{"<path>-light.svg": svg, "<path>-dark.svg": svg}``, once all are
+        drawn; the new ones go into the cache."""
+        if not self._finished:
+            try:
+                for key, future in self._futures.items():
+                    self._drawn[key] = future.result()
+            finally:
+                self.cancel()
+            if self.cache:
+                for key, svgs in self._drawn.items():
+                    self.cache.put(key, svgs)
+                self.cache.prune()
+            self._pictures.update(self._drawn)
+            self._finished = True
+        return {f"{path}-{variant}.svg": self._pictures[key][variant]
+                for path, key in self.keys.items() for variant in VARIANTS}
+
+    def cancel(self) -> None:
+        """Stop the workers (a build that failed does not wait for its pictures)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
 def render_all(
     specs: Mapping[str, ChartSpec], cache: ChartCache | None, max_workers: int = 1
 ) -> tuple[dict[str, bytes], RenderStats]:
-    """Every chart as ``{"<path>-light.svg": svg, "<path>-dark.svg": svg}``.
-
-    Charts the cache holds intact are read from it; the others are drawn, in parallel worker
-    processes when there are enough of them to pay for starting the workers, and put in the
-    cache. The pictures themselves are returned, never the cache's files: another build
-    sharing the cache may rewrite or prune a file before MkDocs would copy it.
-    """
-    keys = {path: spec.key() for path, spec in specs.items()}
-    pictures: dict[str, dict[str, bytes]] = {}
-    missing: dict[str, ChartSpec] = {}
-    for path, key in keys.items():
-        if key in pictures or key in missing:
-            continue
-        cached = cache.get(key) if cache else None
-        if cached is None:
-            missing[key] = specs[path]
-        else:
-            pictures[key] = cached
-    drawn = dict(zip(missing, _draw_many(list(missing.values()), max_workers), strict=True))
-    if cache:
-        for key, svgs in drawn.items():
-            cache.put(key, svgs)
-        cache.prune()
-    stats = RenderStats(rendered=len(drawn), cached=len(pictures))
-    pictures.update(drawn)
-    files = {f"{path}-{variant}.svg": pictures[key][variant]
-             for path, key in keys.items() for variant in VARIANTS}
-    return files, stats
+    """Every chart as ``{"<path>-light.svg": svg, "<path>-dark.svg": svg}`` (see
+    :class:`Drawing`), and how many were drawn and how many read from the cache."""
+    drawing = Drawing(specs, cache, max_workers)
+    return drawing.finish(), drawing.stats
 
 
 #: Below this many charts, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 12
-
-
-def _draw_many(specs: list[ChartSpec], max_workers: int) -> list[dict[str, bytes]]:
-    workers = min(max_workers, len(specs) // 4)
-    if workers < 2 or len(specs) < _PARALLEL_FROM:
-        return [render(spec) for spec in specs]
-    # "spawn": forking a process that runs threads (as `mkdocs serve` does) can deadlock.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(render, specs, chunksize=max(1, len(specs) // (workers * 4))))
 
 
 @dataclass(frozen=True)

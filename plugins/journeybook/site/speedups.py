@@ -134,6 +134,7 @@ class _Piece:
     def __init__(self, page: Any, content: str) -> None:
         self.meta, self.toc, self.url, self.title = page.meta, page.toc, page.url, page.title
         self.content = content
+        self.file = page.file
 
 
 class _SearchMemo:
@@ -181,8 +182,11 @@ def memoized_search_index() -> None:
     def add_entry_from_context(self: Any, page: Any) -> None:
         if (page.meta.get("search") or {}).get("exclude"):
             return
+        # A page `mkdocs serve` reuses as it was carries its HTML aside (see
+        # FinishedPages.set_aside): nothing else needs it again.
+        content = getattr(page, "set_aside", None) or page.content
         chunks = getattr(page, "html_chunks", None)
-        if chunks and "\n".join(chunks) == page.content:
+        if chunks and "\n".join(chunks) == content:
             found = _SEARCH_MEMO.entries(self, page, chunks[0], original)
             for chunk in chunks[1:]:
                 part = _SEARCH_MEMO.entries(self, page, chunk, original)
@@ -194,7 +198,7 @@ def memoized_search_index() -> None:
             else:
                 self.entries += found
                 return
-        self.entries += _SEARCH_MEMO.entries(self, page, page.content, original)
+        self.entries += _SEARCH_MEMO.entries(self, page, content, original)
 
     add_entry_from_context.journeybook = True  # type: ignore[attr-defined]
     SearchIndex.add_entry_from_context = add_entry_from_context
