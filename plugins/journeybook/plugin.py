@@ -160,6 +160,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             self._cache = None
             self.journey_pages = Memo()
             self.rendered.forget()
+            self._told_prune = False
         if self._cache is None or self._cache.directory != folder:
             self._cache = Cache(folder)
         cache = self._cache
