@@ -143,6 +143,13 @@ def test_many_journeys_are_listed_by_group_in_the_navigation(
     nav = p.html("journeys/trip-2").select_one("nav.md-nav--primary")
     labels = [label.get_text(" ", strip=True) for label in nav.select("label.md-nav__link")]
     assert "Sales" in labels and "Support" in labels
+    # A big group lists its journeys in runs, so that no page's navigation grows without end.
+    monkeypatch.setattr(journeybook.site.pages, "RUN", 1)
+    p.build()
+    nav = p.html("journeys/trip-1").select_one("nav.md-nav--primary")
+    labels = [label.get_text(" ", strip=True) for label in nav.select("label.md-nav__link")]
+    assert labels.index("Sales") < labels.index("1") < labels.index("2")
+    assert "Trip 1" in labels and "Support" in labels
     # Told not to: the journeys are listed one by one.
     (p.root / "mkdocs.yml").write_text(_mkdocs_yml(":\n      group_journeys: false"), "utf-8")
     p.build()

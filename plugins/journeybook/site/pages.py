@@ -363,6 +363,18 @@ def _journey_pages(playbook: Playbook, journey: Journey, language: str | None) -
 
 #: With more journeys than this, the navigation lists them by group (unless told otherwise).
 GROUP_JOURNEYS_ABOVE = 15
+#: A group with more journeys than this lists them in runs of this many ("1-25", "26-50" and so on, with an en dash):
+#: a page's navigation then stays short however big the playbook grows.
+RUN = 25
+
+
+def _in_runs(journeys: list[NavItem]) -> tuple[NavItem, ...]:
+    if len(journeys) <= RUN:
+        return tuple(journeys)
+    runs = [(start + 1, min(start + RUN, len(journeys))) for start in range(0, len(journeys), RUN)]
+    return tuple(NavItem(f"{first}\u2013{last}" if last > first else str(first),
+                         children=tuple(journeys[first - 1:last]))
+                 for first, last in runs)
 
 
 def build_site(playbook: Playbook, language: str | None = None,
@@ -405,7 +417,7 @@ def build_site(playbook: Playbook, language: str | None = None,
     journey_nav: list[NavItem] = [NavItem(t["overview"], index)]
     if group if group is not None else len(playbook.journeys) > GROUP_JOURNEYS_ABOVE:
         journey_nav += [NavItem(name or t["ungrouped"],
-                                children=tuple(sections[j.id] for j in journeys))
+                                children=_in_runs([sections[j.id] for j in journeys]))
                         for name, journeys in groups]
     else:
         journey_nav += [sections[j.id] for j in playbook.journeys]
