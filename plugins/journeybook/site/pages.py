@@ -363,8 +363,8 @@ def _journey_pages(playbook: Playbook, journey: Journey, language: str | None) -
 
 #: With more journeys than this, the navigation lists them by group (unless told otherwise).
 GROUP_JOURNEYS_ABOVE = 15
-#: A group with more journeys than this lists them in runs of this many ("1-25", "26-50" and so on, with an en dash):
-#: a page's navigation then stays short however big the playbook grows.
+#: A group with more journeys than this lists them in runs of this many (1-25, 26-50 …, with
+#: an en dash): a page's navigation then stays short however big the playbook grows.
 RUN = 25
 
 
