@@ -188,20 +188,32 @@ class ChartCache:
         health = health or Health()
         self.stores = {variant: Store(directory, f"-{variant}.svg", health)
                        for variant in ("light", "dark")}
+        # The pictures of the last build and this one, for `mkdocs serve`.
+        self._last: dict[str, dict[str, bytes]] = {}
+        self._used: dict[str, dict[str, bytes]] = {}
 
     def get(self, key: str) -> dict[str, bytes] | None:
         """Every variant of the chart, or None when any of them is missing or damaged."""
+        known = self._used.get(key) or self._last.get(key)
+        if known is not None:
+            self._used[key] = known
+            return known
         svgs: dict[str, bytes] = {}
         for variant, store in self.stores.items():
             svg = store.get(key)
             if svg is None:
                 return None
             svgs[variant] = svg
+        self._used[key] = svgs
         return svgs
 
     def put(self, key: str, svgs: dict[str, bytes]) -> None:
         for variant, store in self.stores.items():
             store.put(key, svgs[variant])
+        self._used[key] = svgs
+
+    def next_build(self) -> None:
+        self._last, self._used = self._used or self._last, {}
 
     def prune(self) -> None:
         for store in self.stores.values():
@@ -225,6 +237,7 @@ class Cache:
         tried again, journeys validated by the last build are kept."""
         self.health.failure = None
         self.journeys.next_build()
+        self.charts.next_build()
 
     def warning(self, shown_as: str) -> str | None:
         """What to tell the user when the cache was turned off; ``shown_as`` names the folder

@@ -11,6 +11,7 @@ import gc
 import html
 import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, cast
 
@@ -35,7 +36,7 @@ from .i18n import LanguageError, is_available, labels
 from .playbook import Playbook, build_date
 from .rebuild import FinishedPages, GeneratedPage, RenderedPages, ServedSite, markdown_settings
 from .site import Site, build
-from .site.charts import Drawing
+from .site.charts import Drawing, worker_pool
 from .site.pages import Memo, NavItem
 from .site.paths import ASSETS
 from .site.sanitize import anchor, clean, clean_text
@@ -73,6 +74,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         self._told_prune = False
         self._warned = False
         self._drawing: Drawing | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._charts: list[_DrawnChart] = []
         self._templates = _CompiledTemplates()
         #: The folder of mkdocs.yml: plugin paths are relative to it.
@@ -103,6 +105,9 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
 
     def on_shutdown(self) -> None:
         self.served.stop()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -179,9 +184,13 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
                 raise PluginError(f"journeybook: invalid glossary\n{exc.report()}") from None
             config.watch.append(str(glossary_path))
         self.journey_pages.next_build()
+        if self.serving and self._pool is None:
+            # Kept while serving: an edit's few charts are drawn at once, beside the pages.
+            self._pool = worker_pool(self.config.max_workers or os.cpu_count() or 1)
         built = build(playbook, self.language, self._build_date(), glossary, cache.charts,
                       self.config.max_workers or None, memo=self.journey_pages,
-                      group=self.config.group_journeys)
+                      group=self.config.group_journeys,
+                      pool=self._pool if self.serving else None)
         self.site = built.site
         self.rendered.next_build(cache.pages, markdown_settings(config))
         cache.pages.prune()

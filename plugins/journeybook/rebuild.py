@@ -51,7 +51,7 @@ from .cache import Store
 from .site.sanitize import anchor, clean, clean_text
 
 #: Bump when what is stored, or how it is keyed, changes.
-VERSION = "1"
+VERSION = "2"
 
 
 def _stable(value: Any) -> Any:
@@ -157,7 +157,8 @@ class LinkRecording(Extension):
 
 
 def _targets(page: File, files: Files, urls: list[str]) -> dict[str, Any]:
-    """What each relative address of a page resolves to now: the file's URL, or None."""
+    """What each relative address of a page resolves to now: the file it names, and that
+    file's URL and inclusion (None when there is no such file)."""
     state: dict[str, Any] = {}
     for url in urls:
         try:
@@ -171,7 +172,8 @@ def _targets(page: File, files: Files, urls: list[str]) -> dict[str, Any]:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page.src_uri), path)
                                     ).lstrip("/")
         found = files.src_uris.get(target)
-        state[url] = None if found is None else [found.url, found.inclusion.name]
+        state[url] = [target, None, None] if found is None else [target, found.url,
+                                                                  found.inclusion.name]
     return state
 
 
@@ -209,6 +211,9 @@ class RenderedPages:
         self._files: Files | None = None
         self._files_count = 0
         self._digest = ""
+        self._previous: str | None = None
+        self._state: dict[str, tuple[str, str]] = {}
+        self._changed: set[str] = set()
         # Pages made of parts, joined, from the last build and this one (memory only).
         self._joined: dict[str, Any] = {}
         self._joined_used: dict[str, Any] = {}
@@ -253,10 +258,15 @@ class RenderedPages:
             entry = self._from_disk(key)
         if entry is None:
             return None
-        # Links are checked again only when the site's files changed since the last check.
+        # Links are checked again only when a file they lead to came, went or moved since
+        # the last check.
         files_digest = self._files_digest(files)
-        if entry.get("checked") != files_digest:
-            if _targets(page.file, files, list(entry["targets"])) != entry["targets"]:
+        checked = entry.get("checked")
+        if checked != files_digest:
+            unaffected = checked is not None and checked == self._previous and not any(
+                target[0] in self._changed for target in entry["targets"].values())
+            if not unaffected and \
+                    _targets(page.file, files, list(entry["targets"])) != entry["targets"]:
                 return None
             entry["checked"] = files_digest
         self._used[key] = entry
@@ -265,7 +275,13 @@ class RenderedPages:
     def _files_digest(self, files: Files) -> str:
         if self._files is not files or len(files) != self._files_count:
             self._files, self._files_count = files, len(files)
-            self._digest = _hash(sorted([f.src_uri, f.url, f.inclusion.name] for f in files))
+            state = {f.src_uri: (f.url, f.inclusion.name) for f in files}
+            digest = _hash(sorted(state.items()))
+            if digest != self._digest:
+                # What came, went or moved since the files seen last.
+                self._changed = {src for src in state.keys() | self._state.keys()
+                                 if state.get(src) != self._state.get(src)}
+                self._previous, self._digest, self._state = self._digest, digest, state
         return self._digest
 
     def _from_disk(self, key: str) -> dict[str, Any] | None:
@@ -282,7 +298,10 @@ class RenderedPages:
             entry["anchors"] = [str(a) for a in entry["anchors"]]
             entry["links_to_anchors"] = {str(k): {str(a): str(u) for a, u in v.items()}
                                          for k, v in entry["links_to_anchors"].items()}
-            if not isinstance(entry["targets"], dict):
+            targets = entry["targets"]
+            if not isinstance(targets, dict) or not all(
+                    isinstance(t, list) and len(t) == 3 and isinstance(t[0], str)
+                    for t in targets.values()):
                 return None
             entry.pop("checked", None)
         except (ValueError, KeyError, TypeError, AttributeError):

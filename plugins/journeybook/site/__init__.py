@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ..cache import ChartCache
@@ -39,12 +40,13 @@ class BuiltSite:
 def build(playbook: Playbook, language: str | None = None, today: datetime.date | None = None,
           glossary: list[tuple[str, str]] | None = None, cache: ChartCache | None = None,
           workers: int | None = None, memo: Memo | None = None,
-          group: bool | None = None) -> BuiltSite:
+          group: bool | None = None, pool: ProcessPoolExecutor | None = None) -> BuiltSite:
     """Pages, then charts (drawn while the caller goes on): what the plugin,
     ``journeybook generate`` and the benchmark build. ``memo`` and ``group``: see
-    :func:`~journeybook.site.pages.build_site`."""
+    :func:`~journeybook.site.pages.build_site`; ``pool``: see
+    :class:`~journeybook.site.charts.Drawing`."""
     site = build_site(playbook, language, today, glossary, memo, group)
-    return BuiltSite(site, Drawing(site.charts, cache, workers or os.cpu_count() or 1))
+    return BuiltSite(site, Drawing(site.charts, cache, workers or os.cpu_count() or 1, pool))
 
 
 __all__ = ["BuiltSite", "Site", "build", "build_site", "render_all"]

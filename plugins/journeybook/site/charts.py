@@ -762,7 +762,10 @@ class Drawing:
     """
 
     def __init__(self, specs: Mapping[str, ChartSpec], cache: ChartCache | None,
-                 max_workers: int = 1) -> None:
+                 max_workers: int = 1, pool: ProcessPoolExecutor | None = None) -> None:
+        """``pool``: worker processes kept by the caller from one build to the next (``mkdocs
+        serve``), given every chart to draw; otherwise workers are started when enough charts
+        must be drawn, and stopped when they are."""
         self.cache = cache
         self.keys = {path: spec.key() for path, spec in specs.items()}
         self._pictures: dict[str, dict[str, bytes]] = {}
@@ -780,13 +783,12 @@ class Drawing:
         self._futures: dict[str, Future[dict[str, bytes]]] = {}
         self._pool: ProcessPoolExecutor | None = None
         workers = min(max_workers, len(missing) // 4)
-        if workers < 2 or len(missing) < _PARALLEL_FROM:
+        if pool is not None:
+            self._futures = {key: pool.submit(render, spec) for key, spec in missing.items()}
+        elif workers < 2 or len(missing) < _PARALLEL_FROM:
             self._drawn = {key: render(spec) for key, spec in missing.items()}
         else:
-            # "spawn": forking a process that runs threads (as `mkdocs serve` does) can
-            # deadlock.
-            self._pool = ProcessPoolExecutor(max_workers=workers,
-                                             mp_context=multiprocessing.get_context("spawn"))
+            self._pool = worker_pool(workers)
             self._futures = {key: self._pool.submit(render, spec)
                              for key, spec in missing.items()}
         self._finished = False
@@ -814,10 +816,20 @@ class Drawing:
                 for path, key in self.keys.items() for variant in VARIANTS}
 
     def cancel(self) -> None:
-        """Stop the workers (a build that failed does not wait for its pictures)."""
+        """Stop the workers (a build that failed does not wait for its pictures); a pool the
+        caller keeps is only told to drop this build's charts."""
+        for future in self._futures.values():
+            future.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes that draw charts."""
+    # "spawn": forking a process that runs threads (as `mkdocs serve` does) can deadlock.
+    return ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"))
 
 
 def render_all(
