@@ -235,6 +235,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             self._warned = True
             log.warning("%s", warning)
 
+    @event_priority(100)  # first: other plugins' post-build steps find the charts written
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._drawing is None:
             return
