@@ -200,6 +200,22 @@ def test_charts_load_and_follow_the_palette_toggle(browser, sample_url: str) -> 
     stage.close()
 
 
+def test_a_site_without_a_palette_shows_each_chart_once(browser, project) -> None:
+    """No `palette` in mkdocs.yml: Material sets no colour scheme, and only the light picture
+    of a chart may show."""
+    p = project()
+    p.add("kettle", (FIXTURES / "small.yaml").read_text("utf-8"))
+    url, server = serve(p.build())
+    try:
+        page = browser.new_page(color_scheme="dark")
+        page.goto(url + "journeys/kettle/")
+        page.locator("article img[src*='charts/journey-light.svg']").wait_for(state="visible")
+        page.locator("article img[src*='charts/journey-dark.svg']").wait_for(state="hidden")
+        page.close()
+    finally:
+        server.shutdown()
+
+
 def _tick(page, index: int) -> None:
     """Click a checklist box where a reader sees it (Material draws it left of the item)."""
     indicator = page.locator("article .task-list-item .task-list-indicator").nth(index)
