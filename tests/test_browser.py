@@ -214,6 +214,7 @@ def test_a_site_without_a_palette_shows_each_chart_once(browser, project) -> Non
         page.close()
     finally:
         server.shutdown()
+        server.server_close()
 
 
 def _tick(page, index: int) -> None:
