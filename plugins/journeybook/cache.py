@@ -22,9 +22,11 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .files import write_atomic
+
+_Value = TypeVar("_Value")
 
 #: First word of every entry; with :data:`FORMAT`, entries of another layout are misses.
 MAGIC = "journeybook-cache"
@@ -36,6 +38,33 @@ MAX_AGE = 7 * 24 * 3600
 TOUCH_AFTER = 24 * 3600
 #: A temporary file this old was left by a build that was killed while writing.
 TEMPORARY_MAX_AGE = 3600
+
+
+class Recent(Generic[_Value]):
+    """What this build and the one before it used, by key: what a process that builds again
+    and again (``mkdocs serve``) keeps in memory from one build to the next, and no more.
+    A build that used nothing (it failed early) keeps what the one before had."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, _Value] = {}
+        self._used: dict[str, _Value] = {}
+
+    def get(self, key: str) -> _Value | None:
+        found = self._used.get(key)
+        if found is None:
+            found = self._last.get(key)
+            if found is not None:
+                self._used[key] = found
+        return found
+
+    def put(self, key: str, value: _Value) -> None:
+        self._used[key] = value
+
+    def next_build(self) -> None:
+        self._last, self._used = self._used or self._last, {}
+
+    def clear(self) -> None:
+        self._last, self._used = {}, {}
 
 
 class Health:
@@ -150,22 +179,8 @@ class JourneyCache:
 
     def __init__(self, directory: Path, health: Health | None = None) -> None:
         self.store = Store(directory, ".json", health)
-        # Journeys already validated, for `mkdocs serve`: those of the last build, and this one's.
-        self._last: dict[str, Any] = {}
-        self._used: dict[str, Any] = {}
-
-    def recall(self, key: str) -> Any:
-        """The journey validated under ``key`` by this build or the one before, if any."""
-        found = self._used.get(key) or self._last.get(key)
-        if found is not None:
-            self._used[key] = found
-        return found
-
-    def remember(self, key: str, journey: Any) -> None:
-        self._used[key] = journey
-
-    def next_build(self) -> None:
-        self._last, self._used = self._used or self._last, {}
+        #: Journeys already validated (by this build or the one before, for `mkdocs serve`).
+        self.validated: Recent[Any] = Recent()
 
     def get(self, key: str) -> str | None:
         payload = self.store.get(key)
@@ -188,15 +203,13 @@ class ChartCache:
         health = health or Health()
         self.stores = {variant: Store(directory, f"-{variant}.svg", health)
                        for variant in ("light", "dark")}
-        # The pictures of the last build and this one, for `mkdocs serve`.
-        self._last: dict[str, dict[str, bytes]] = {}
-        self._used: dict[str, dict[str, bytes]] = {}
+        #: The pictures of this build and the one before (for `mkdocs serve`).
+        self.recent: Recent[dict[str, bytes]] = Recent()
 
     def get(self, key: str) -> dict[str, bytes] | None:
         """Every variant of the chart, or None when any of them is missing or damaged."""
-        known = self._used.get(key) or self._last.get(key)
+        known = self.recent.get(key)
         if known is not None:
-            self._used[key] = known
             return known
         svgs: dict[str, bytes] = {}
         for variant, store in self.stores.items():
@@ -204,16 +217,13 @@ class ChartCache:
             if svg is None:
                 return None
             svgs[variant] = svg
-        self._used[key] = svgs
+        self.recent.put(key, svgs)
         return svgs
 
     def put(self, key: str, svgs: dict[str, bytes]) -> None:
         for variant, store in self.stores.items():
             store.put(key, svgs[variant])
-        self._used[key] = svgs
-
-    def next_build(self) -> None:
-        self._last, self._used = self._used or self._last, {}
+        self.recent.put(key, svgs)
 
     def prune(self) -> None:
         for store in self.stores.values():
@@ -236,8 +246,8 @@ class Cache:
         """Start another build with this cache (``mkdocs serve``): a folder that failed is
         tried again, journeys validated by the last build are kept."""
         self.health.failure = None
-        self.journeys.next_build()
-        self.charts.next_build()
+        self.journeys.validated.next_build()
+        self.charts.recent.next_build()
 
     def warning(self, shown_as: str) -> str | None:
         """What to tell the user when the cache was turned off; ``shown_as`` names the folder

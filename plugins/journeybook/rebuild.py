@@ -47,7 +47,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 
-from .cache import Store
+from .cache import Recent, Store
 from .site.sanitize import anchor, clean, clean_text
 
 #: Bump when what is stored, or how it is keyed, changes.
@@ -202,8 +202,10 @@ class RenderedPages:
     lives as long as ``mkdocs serve``), on disk in the cache folder between builds."""
 
     def __init__(self) -> None:
-        self.memory: dict[str, dict[str, Any]] = {}
-        self._used: dict[str, dict[str, Any]] = {}
+        #: Renderings used by this build or the one before.
+        self.recent: Recent[dict[str, Any]] = Recent()
+        #: Pages made of parts, joined, by their parts' keys (memory only).
+        self.joined: Recent[Any] = Recent()
         self.store: Store | None = None
         self.settings = ""
         self.links = LinkRecording()
@@ -214,35 +216,28 @@ class RenderedPages:
         self._previous: str | None = None
         self._state: dict[str, tuple[str, str]] = {}
         self._changed: set[str] = set()
-        # Pages made of parts, joined, from the last build and this one (memory only).
-        self._joined: dict[str, Any] = {}
-        self._joined_used: dict[str, Any] = {}
 
     def forget(self) -> None:
-        self.memory, self._used = {}, {}
-        self._joined, self._joined_used = {}, {}
+        self.recent.clear()
+        self.joined.clear()
 
     def joined_page(self, keys: list[str], files: Files) -> Any:
         """A page made of parts, as the last build joined it, if its parts and the site's
         files are the same (the parts are kept too)."""
-        found = self._joined.get("".join(keys))
+        found = self.joined.get("".join(keys))
         if found is None or found[0] != self._files_digest(files):
             return None
-        self._joined_used["".join(keys)] = found
         for key in keys:
-            if key in self.memory:
-                self._used[key] = self.memory[key]
+            self.recent.get(key)  # keeps the parts for the next build
         return found[1]
 
     def keep_joined(self, keys: list[str], joined: Any, files: Files) -> None:
-        self._joined_used["".join(keys)] = (self._files_digest(files), joined)
+        self.joined.put("".join(keys), (self._files_digest(files), joined))
 
     def next_build(self, store: Store | None, settings: str) -> None:
         # Keep only what the last build used: a long `serve` session does not grow.
-        if self._used:
-            self.memory = self._used
-        self._used = {}
-        self._joined, self._joined_used = self._joined_used or self._joined, {}
+        self.recent.next_build()
+        self.joined.next_build()
         self.store, self.settings = store, settings
         self.hits = self.misses = 0
 
@@ -253,7 +248,7 @@ class RenderedPages:
         return digest.hexdigest()
 
     def get(self, key: str, page: Page, files: Files) -> dict[str, Any] | None:
-        entry = self.memory.get(key)
+        entry = self.recent.get(key)
         if entry is None and self.store is not None:
             entry = self._from_disk(key)
         if entry is None:
@@ -269,7 +264,7 @@ class RenderedPages:
                     _targets(page.file, files, list(entry["targets"])) != entry["targets"]:
                 return None
             entry["checked"] = files_digest
-        self._used[key] = entry
+        self.recent.put(key, entry)
         return entry
 
     def _files_digest(self, files: Files) -> str:
@@ -309,7 +304,7 @@ class RenderedPages:
         return dict(entry)
 
     def put(self, key: str, entry: dict[str, Any]) -> None:
-        self._used[key] = entry
+        self.recent.put(key, entry)
         if self.store is not None:
             self.store.put(key, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
 
@@ -502,15 +497,16 @@ class FinishedPages:
     """Finished HTML of generated pages from the previous build of this ``mkdocs serve``."""
 
     def __init__(self) -> None:
-        self._kept: dict[str, tuple[str, str]] = {}
-        self._next: dict[str, tuple[str, str]] = {}
+        #: (hash, HTML) of each generated page, by source path, from this build and the last.
+        self._finished: Recent[tuple[str, str]] = Recent()
         self._hashes: dict[str, str] = {}
         self.reused: set[str] = set()
 
     def plan(self, config: MkDocsConfig, nav: Navigation, pages: list[Page]) -> None:
         """Decide, before the theme runs, which pages can keep last build's HTML; mark them to
         be "rendered" with :data:`REUSED_TEMPLATE`."""
-        self._kept, self._next, self.reused = self._next or self._kept, {}, set()
+        self._finished.next_build()
+        self.reused = set()
         self._hashes = {}
         theme = config.theme
         features = list(theme.get("features") or [])
@@ -534,7 +530,7 @@ class FinishedPages:
                                                                      "surrogatepass")).hexdigest(),
                           _toc_tokens(page.toc), around[parent], neighbours)
             self._hashes[page.file.src_uri] = value
-            kept = self._kept.get(page.file.src_uri)
+            kept = self._finished.get(page.file.src_uri)
             if kept is not None and kept[0] == value:
                 self.reused.add(page.file.src_uri)
         for page in pages:
@@ -560,8 +556,10 @@ class FinishedPages:
         if value is None:
             return output
         if src_uri in self.reused:
-            output = self._kept[src_uri][1]
-        self._next[src_uri] = (value, output)
+            kept = self._finished.get(src_uri)
+            assert kept is not None
+            output = kept[1]
+        self._finished.put(src_uri, (value, output))
         return output
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..cache import Recent
 from ..i18n import labels
 from ..model import Evaluation, Journey, Stage
 from ..playbook import Playbook, TrackedImprovement, note_lines
@@ -286,29 +287,23 @@ class JourneyPages:
     nav: NavItem
 
 
-class Memo:
+class Memo(Recent[Any]):
     """What the previous build made, by a hash of what it was made of, for ``mkdocs serve``:
     a journey whose inputs (its data, its evaluation notes, the language, the day) are
-    unchanged is not rendered again, nor is its part of the pages that list every journey.
-    Holds only what the last build used."""
+    unchanged is not rendered again, nor is its part of the pages that list every journey."""
 
     def __init__(self) -> None:
-        self._built: dict[str, Any] = {}
-        self._used: dict[str, Any] = {}
+        super().__init__()
         self.reused = 0
 
     def get(self, key: str) -> Any:
-        found = self._built.get(key)
-        if found is not None:
-            self._used[key] = found
-            self.reused += 1
+        found = super().get(key)
+        self.reused += found is not None
         return found
 
-    def put(self, key: str, value: Any) -> None:
-        self._used[key] = value
-
     def next_build(self) -> None:
-        self._built, self._used, self.reused = self._used, {}, 0
+        super().next_build()
+        self.reused = 0
 
 
 def _digest(*parts: str) -> str:

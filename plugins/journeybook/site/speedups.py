@@ -26,6 +26,8 @@ from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrTreeprocessor
 from markdown.util import AtomicString
 
+from ..cache import Recent
+
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
@@ -138,29 +140,29 @@ class _Piece:
 
 
 class _SearchMemo:
-    """Search entries by a hash of what made them, from the previous build and this one."""
+    """Search entries by a hash of what made them, from this build and the one before."""
 
     def __init__(self) -> None:
         self.index: Any = None
-        self.last: dict[str, list[dict[str, Any]]] = {}
-        self.used: dict[str, list[dict[str, Any]]] = {}
+        self.recent: Recent[list[dict[str, Any]]] = Recent()
 
     def entries(self, index: Any, page: Any, content: str, original: Any) -> list[dict[str, Any]]:
-        if index is not self.index:  # a new build: keep only what the last one used
-            self.index, self.last, self.used = index, self.used or self.last, {}
+        if index is not self.index:  # each build makes a new index
+            self.index = index
+            self.recent.next_build()
         digest = hashlib.sha256(json.dumps(
             [repr(sorted(index.config.items())), page.url, page.title, page.meta.get("title"),
              repr(page.meta.get("search")), repr(page.meta.get("tags"))],
             ensure_ascii=False).encode("utf-8"))
         digest.update(content.encode("utf-8", "surrogatepass"))
         key = digest.hexdigest()
-        found = self.used.get(key) or self.last.get(key)
+        found = self.recent.get(key)
         if found is None:
             start = len(index.entries)
             original(index, _Piece(page, content))
             found = index.entries[start:]
             del index.entries[start:]
-        self.used[key] = found
+            self.recent.put(key, found)
         return [dict(entry) for entry in found]
 
 

@@ -72,7 +72,7 @@ def _load_cached(path: Path, file: str, journey_id: str,
     except OSError:
         return load_journey(path, file, journey_id)  # says why the file cannot be read
     key = hashlib.sha256(f"{_LOADER_VERSION}\0{journey_id}\0".encode() + raw).hexdigest()[:32]
-    known = cache.recall(key) if cache is not None else None
+    known = cache.validated.get(key) if cache is not None else None
     if isinstance(known, Journey):
         return known, []
     cached = cache.get(key) if cache is not None else None
@@ -82,7 +82,7 @@ def _load_cached(path: Path, file: str, journey_id: str,
         except ValidationError:
             pass  # an entry of another shape: read the YAML again
         else:
-            cache.remember(key, journey)  # type: ignore[union-attr]
+            cache.validated.put(key, journey)  # type: ignore[union-attr]
             return journey, []
     text, problems = decode_text(raw, file)
     if text is None:
@@ -90,7 +90,7 @@ def _load_cached(path: Path, file: str, journey_id: str,
     made, problems = _journey_from(file_yaml(text, file), file, journey_id)
     if made is not None and cache is not None:
         cache.put(key, made.model_dump_json(by_alias=True))
-        cache.remember(key, made)
+        cache.validated.put(key, made)
     return made, problems
 
 
