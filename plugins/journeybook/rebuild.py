@@ -225,11 +225,19 @@ class RenderedPages:
         """A page made of parts, as the last build joined it, if its parts and the site's
         files are the same (the parts are kept too)."""
         found = self.joined.get("".join(keys))
-        if found is None or found[0] != self._files_digest(files):
+        digest = self._files_digest(files)
+        if found is None or (found[0] != digest and found[0] != self._previous):
             return None
-        for key in keys:
-            self.recent.get(key)  # keeps the parts for the next build
+        parts = [self.recent.get(key) for key in keys]  # keeps the parts for the next build
+        if found[0] != digest:
+            # The site's files changed: still good if no part links to one that did.
+            if any(part is None or self._affected(part) for part in parts):
+                return None
+            self.joined.put("".join(keys), (digest, found[1]))
         return found[1]
+
+    def _affected(self, entry: dict[str, Any]) -> bool:
+        return any(target[0] in self._changed for target in entry["targets"].values())
 
     def keep_joined(self, keys: list[str], joined: Any, files: Files) -> None:
         self.joined.put("".join(keys), (self._files_digest(files), joined))
@@ -258,8 +266,8 @@ class RenderedPages:
         files_digest = self._files_digest(files)
         checked = entry.get("checked")
         if checked != files_digest:
-            unaffected = checked is not None and checked == self._previous and not any(
-                target[0] in self._changed for target in entry["targets"].values())
+            unaffected = checked is not None and checked == self._previous \
+                and not self._affected(entry)
             if not unaffected and \
                     _targets(page.file, files, list(entry["targets"])) != entry["targets"]:
                 return None
