@@ -67,6 +67,26 @@ class Recent(Generic[_Value]):
         self._last, self._used = {}, {}
 
 
+class Digests:
+    """SHA-256 of texts, remembered for the texts this build and the one before hashed:
+    ``mkdocs serve`` hands the same string objects to each rebuild (a page's kept Markdown
+    and HTML), so each is hashed once, not once per rebuild."""
+
+    def __init__(self) -> None:
+        self._recent: Recent[tuple[str, str]] = Recent()
+
+    def of(self, text: str) -> str:
+        known = self._recent.get(str(id(text)))
+        if known is not None and known[0] is text:
+            return known[1]
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        self._recent.put(str(id(text)), (text, digest))
+        return digest
+
+    def next_build(self) -> None:
+        self._recent.next_build()
+
+
 class Health:
     """Whether a cache folder can still be used; its stores share one, so that a folder that
     fails is reported once, however many entries would have failed after it."""

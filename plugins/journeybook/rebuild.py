@@ -47,7 +47,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 
-from .cache import Recent, Store
+from .cache import Digests, Recent, Store
 from .site.sanitize import anchor, clean, clean_text
 
 #: Bump when what is stored, or how it is keyed, changes.
@@ -206,6 +206,7 @@ class RenderedPages:
         self.recent: Recent[dict[str, Any]] = Recent()
         #: Pages made of parts, joined, by their parts' keys (memory only).
         self.joined: Recent[Any] = Recent()
+        self.digests = Digests()
         self.store: Store | None = None
         self.settings = ""
         self.links = LinkRecording()
@@ -246,12 +247,14 @@ class RenderedPages:
         # Keep only what the last build used: a long `serve` session does not grow.
         self.recent.next_build()
         self.joined.next_build()
+        self.digests.next_build()
         self.store, self.settings = store, settings
         self.hits = self.misses = 0
 
     def key(self, page: Page) -> str:
         digest = hashlib.sha256()
-        for part in (self.settings, page.file.src_uri, page.file.url, page.markdown or ""):
+        for part in (self.settings, page.file.src_uri, page.file.url,
+                     self.digests.of(page.markdown or "")):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
         return digest.hexdigest()
 
@@ -507,6 +510,7 @@ class FinishedPages:
     def __init__(self) -> None:
         #: (hash, HTML) of each generated page, by source path, from this build and the last.
         self._finished: Recent[tuple[str, str]] = Recent()
+        self._digests = Digests()
         self._hashes: dict[str, str] = {}
         self.reused: set[str] = set()
 
@@ -514,6 +518,7 @@ class FinishedPages:
         """Decide, before the theme runs, which pages can keep last build's HTML; mark them to
         be "rendered" with :data:`REUSED_TEMPLATE`."""
         self._finished.next_build()
+        self._digests.next_build()
         self.reused = set()
         self._hashes = {}
         theme = config.theme
@@ -534,8 +539,7 @@ class FinishedPages:
                           for p in (page.previous_page, page.next_page)]
             value = _hash(site, page.file.src_uri, page.url, page.canonical_url,
                           page.edit_url, page.title, page.meta,
-                          hashlib.sha256((page.content or "").encode("utf-8",
-                                                                     "surrogatepass")).hexdigest(),
+                          self._digests.of(page.content or ""),
                           _toc_tokens(page.toc), around[parent], neighbours)
             self._hashes[page.file.src_uri] = value
             kept = self._finished.get(page.file.src_uri)

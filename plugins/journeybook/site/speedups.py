@@ -26,7 +26,7 @@ from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrTreeprocessor
 from markdown.util import AtomicString
 
-from ..cache import Recent
+from ..cache import Digests, Recent
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -145,16 +145,18 @@ class _SearchMemo:
     def __init__(self) -> None:
         self.index: Any = None
         self.recent: Recent[list[dict[str, Any]]] = Recent()
+        self.digests = Digests()
 
     def entries(self, index: Any, page: Any, content: str, original: Any) -> list[dict[str, Any]]:
         if index is not self.index:  # each build makes a new index
             self.index = index
             self.recent.next_build()
+            self.digests.next_build()
         digest = hashlib.sha256(json.dumps(
             [repr(sorted(index.config.items())), page.url, page.title, page.meta.get("title"),
              repr(page.meta.get("search")), repr(page.meta.get("tags"))],
             ensure_ascii=False).encode("utf-8"))
-        digest.update(content.encode("utf-8", "surrogatepass"))
+        digest.update(self.digests.of(content).encode("ascii"))
         key = digest.hexdigest()
         found = self.recent.get(key)
         if found is None:
