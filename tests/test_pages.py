@@ -34,7 +34,8 @@ def small(tmp_path: Path) -> Playbook:
 
 def test_page_set_for_the_sample(sample: Playbook) -> None:
     site = build_site(sample, "vi")
-    expected = {"journeys/index.md", "checklists/index.md", "actions/index.md"}
+    expected = {"journeys/index.md", "checklists/index.md", "actions/index.md",
+                "review/index.md"}
     for journey in sample.journeys:
         expected |= {f"journeys/{journey.id}/index.md", f"journeys/{journey.id}/checklist.md",
                      f"journeys/{journey.id}/evaluations/index.md"}
@@ -95,7 +96,8 @@ def test_team_checklists_group_by_slug(small: Playbook) -> None:
 
 def test_navigation_keeps_stage_order(small: Playbook) -> None:
     nav = build_site(small, "vi").nav
-    assert [item.title for item in nav] == ["Hành trình", "Checklist theo bộ phận", "Cải tiến"]
+    assert [item.title for item in nav] == ["Hành trình", "Checklist theo bộ phận", "Cải tiến",
+                                            "Bản đồ cần xem lại"]
     journey = nav[0].children[1]
     assert journey.title == "Buying a kettle online"
     assert [c.path for c in journey.children] == [
@@ -239,10 +241,10 @@ def test_journeys_index_lists_journeys_by_group(grouped: Path) -> None:
     rows = [line for line in page.splitlines() if line.startswith("| [")]
     # By group (Playbook.groups(): by name, the nameless one last), then the playbook's order.
     assert rows == [
-        "| [Shop](c-shop/index.md) | Bán lẻ | 1 | 2 | 0 | 0 |",
-        "| [Repair at home](a-repair/index.md) | Viễn thông | 1 | 3 | 0 | 0 |",
-        "| [Call](d-call/index.md) | Viễn thông | 1 | 12 | 0 | 0 |",
-        "| [Walk in](b-walk-in/index.md) | Ungrouped | 1 | 1 | 0 | 0 |",
+        "| [Shop](c-shop/index.md) | Bán lẻ | 1 | 2 | 0 | 0 | Never evaluated ⚠ |",
+        "| [Repair at home](a-repair/index.md) | Viễn thông | 1 | 3 | 0 | 0 | Never evaluated ⚠ |",
+        "| [Call](d-call/index.md) | Viễn thông | 1 | 12 | 0 | 0 | Never evaluated ⚠ |",
+        "| [Walk in](b-walk-in/index.md) | Ungrouped | 1 | 1 | 0 | 0 | Never evaluated ⚠ |",
     ]
     assert "| Journey | Group | Stages | Touchpoints | ★ | ▼ |" in page
     headings = [line for line in page.splitlines() if line.startswith("#")]

@@ -24,7 +24,7 @@ from .files import write_atomic
 from .generate import generate
 from .i18n import LanguageError, labels, languages
 from .model import Journey
-from .playbook import Playbook, build_date
+from .playbook import STALE_AFTER, Freshness, Playbook, build_date
 from .review.chart import comparison_chart
 from .review.diff import compare, journeys_at
 from .review.git import GitError, repository_root
@@ -84,10 +84,49 @@ def _load(args: argparse.Namespace) -> Playbook | None:
         return None
 
 
+def _stale_warning(freshness: Freshness, max_age: int, project: Path,
+                   playbook: Playbook) -> tuple[str, str]:
+    """Where a stale journey lives (its YAML, as the project names it) and what to do."""
+    source = playbook.source_of(freshness.journey)
+    assert source is not None  # a loaded playbook knows its folder
+    file = Path(os.path.abspath(source)).relative_to(project).as_posix()
+    notes = f"{file.rsplit('/', 1)[0]}/{EVALUATIONS}/"
+    if freshness.last_evaluated is None:
+        return file, (f"never evaluated; evaluate the journey with customers and add the "
+                      f"round's note under {notes} (YYYY-MM-DD.md)")
+    days = freshness.days
+    return file, (f"last evaluated {days} day{'s' if days != 1 else ''} ago (more than "
+                  f"{max_age}), on {freshness.last_evaluated.isoformat()}; evaluate the "
+                  f"journey again and add the round's note under {notes}")
+
+
 def _check(args: argparse.Namespace) -> int:
+    # `--fail-stale` alone judges by the plugin's default, `stale_after`.
+    max_age = args.max_age if args.max_age is not None else (
+        STALE_AFTER if args.fail_stale else None)
+    if max_age is not None and max_age < 0:
+        print(f"error: --max-age {max_age} is not a number of days; give 0 or more",
+              file=sys.stderr)
+        return 1
+    try:
+        today = build_date(args.build_date)
+    except ValueError:
+        print(f"error: --build-date `{args.build_date}` is not a date; write it as YYYY-MM-DD",
+              file=sys.stderr)
+        return 1
     playbook = _load(args)
     if playbook is None:
         return 1
+    stale = playbook.stale(today, max_age) if max_age is not None else []
+    output = _output_format(args)
+    for freshness in stale:
+        assert max_age is not None
+        file, message = _stale_warning(freshness, max_age, _project(args.journeys), playbook)
+        if output == "github":
+            print(f"::warning file={_annotation(file, property_=True)},line=1,col=1"
+                  f"::{_annotation(message)}")
+        else:
+            print(f"{file}: warning: {message}", file=sys.stderr)
     touchpoints = sum(journey.touchpoint_count for journey in playbook.journeys)
     evaluations = sum(len(found) for found in playbook.evaluations.values())
     # The command's own messages are English; the plurals come from the English locale.
@@ -95,7 +134,7 @@ def _check(args: argparse.Namespace) -> int:
     print(f"ok: {plural('n_journeys', len(playbook.journeys))}, "
           f"{plural('n_touchpoints', touchpoints)}, "
           f"{plural('n_evaluation_notes', evaluations)}")
-    return 0
+    return 1 if args.fail_stale and stale else 0
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -277,9 +316,14 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"error: --build-date `{args.build_date}` is not a date; write it as YYYY-MM-DD",
               file=sys.stderr)
         return 1
+    if args.stale_after < 0:
+        print(f"error: --stale-after {args.stale_after} is not a number of days; give 0 or "
+              "more", file=sys.stderr)
+        return 1
     written = generate(playbook, Path(args.out), args.language, args.cache_dir, today=today,
                        glossary=glossary,
-                       warn=lambda message: print(f"warning: {message}", file=sys.stderr))
+                       warn=lambda message: print(f"warning: {message}", file=sys.stderr),
+                       stale_after=args.stale_after)
     print(f"wrote {written} files to {args.out}")
     return 0
 
@@ -300,6 +344,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github"),
                        help="`github` prints ::error annotations for pull requests (the "
                        "default when GITHUB_ACTIONS=true)")
+    check.add_argument("--max-age", type=int, metavar="DAYS",
+                       help="warn about each journey last evaluated more than DAYS days ago, "
+                       "or never (the plugin's stale_after); still exits 0")
+    check.add_argument("--fail-stale", action="store_true",
+                       help=f"exit 1 when a journey is stale (with --max-age, else after "
+                       f"{STALE_AFTER} days)")
+    check.add_argument("--build-date", metavar="YYYY-MM-DD",
+                       help="count days up to this day, like the plugin's build_date "
+                       "(default: SOURCE_DATE_EPOCH when set, else today)")
     check.set_defaults(run=_check)
 
     def language_option(command: argparse.ArgumentParser, help_: str) -> None:
@@ -393,6 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--build-date", metavar="YYYY-MM-DD",
                      help="judge overdue improvements against this day, like the plugin's "
                           "build_date (default: SOURCE_DATE_EPOCH when set, else today)")
+    gen.add_argument("--stale-after", type=int, default=STALE_AFTER, metavar="DAYS",
+                     help="a journey last evaluated more than DAYS days before the build date, "
+                     "or never, is a map to review, like the plugin's stale_after "
+                     "(default: %(default)s)")
     journeys_option(gen)
     gen.set_defaults(run=_generate)
     return parser

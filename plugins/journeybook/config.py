@@ -7,6 +7,8 @@ import datetime
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .playbook import STALE_AFTER
+
 
 # mkdocs leaves `__init_subclass__` (which collects the options) unannotated.
 class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -51,5 +53,11 @@ class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
 
     # Declared: mkdocs cannot infer one type from a tuple of types.
     build_date: c.Optional[str | datetime.date] = c.Optional(c.Type((str, datetime.date)))
-    """The day improvements are judged overdue against (``YYYY-MM-DD``); default: the
-    ``SOURCE_DATE_EPOCH`` environment variable when set (reproducible builds), else today."""
+    """The day improvements are judged overdue against (``YYYY-MM-DD``), and journeys stale;
+    default: the ``SOURCE_DATE_EPOCH`` environment variable when set (reproducible builds),
+    else today."""
+
+    stale_after = c.Type(int, default=STALE_AFTER)
+    """Days after its newest evaluation note that a journey is stale: its overview and the
+    journeys index say how long ago it was last evaluated (or that it never was), and a
+    generated page lists the maps to review."""

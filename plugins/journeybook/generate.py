@@ -14,7 +14,7 @@ from typing import TypeAlias
 from ruamel.yaml import YAML
 
 from .cache import Cache
-from .playbook import Playbook
+from .playbook import STALE_AFTER, Playbook
 from .site import build
 from .site.pages import NavItem
 
@@ -39,7 +39,8 @@ def _walk(items: list[NavItem] | tuple[NavItem, ...]) -> list[NavItem]:
 def generate(playbook: Playbook, out: Path, language: str | None = None,
              cache_dir: str | Path | None = None, today: datetime.date | None = None,
              glossary: list[tuple[str, str]] | None = None,
-             warn: Callable[[str], None] | None = None) -> int:
+             warn: Callable[[str], None] | None = None,
+             stale_after: int = STALE_AFTER) -> int:
     """Write every generated page and chart under ``out``; returns how many files.
 
     ``nav.yml`` holds the navigation the plugin would add, ready to paste under `nav:`, and
@@ -47,7 +48,8 @@ def generate(playbook: Playbook, out: Path, language: str | None = None,
     be used is told to ``warn`` (once) and the charts are drawn without it.
     """
     cache = Cache(Path(cache_dir)) if cache_dir else None
-    built = build(playbook, language, today, glossary, cache.charts if cache else None)
+    built = build(playbook, language, today, glossary, cache.charts if cache else None,
+                  stale_after=stale_after)
     site, charts = built.site, built.charts
     warning = cache.warning(str(cache_dir)) if cache else None
     if warning and warn:

@@ -85,6 +85,24 @@ class TrackedImprovement:
         return self.improvement.owner or self.touchpoint.team
 
 
+#: Days after its newest evaluation note that a journey map goes stale (the `stale_after`
+#: option's default): a map is never finished, customers' experience moves on.
+STALE_AFTER = 180
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How long ago a journey was last evaluated, on a given day, and whether that is too long."""
+
+    journey: Journey
+    #: The date of its newest evaluation note; None when it was never evaluated.
+    last_evaluated: datetime.date | None
+    #: Days from that date to the day asked about; None when never evaluated.
+    days: int | None
+    #: Never evaluated, or last evaluated more than the days allowed before.
+    stale: bool
+
+
 # The heading's text is cut from the rest of the line with str methods: a pattern that also
 # strips the closing `#`s and blanks backtracks over long runs of them (cubic in the line).
 _HEADING = re.compile(r" {0,3}#{1,6}[ \t]+(.*)")
@@ -151,6 +169,29 @@ class Playbook:
 
     def evaluations_of(self, journey: Journey) -> list[Evaluation]:
         return self.evaluations.get(journey.id, [])
+
+    def last_evaluated(self, journey: Journey) -> datetime.date | None:
+        """The date of a journey's newest evaluation note; None when it has none."""
+        return max((e.date for e in self.evaluations_of(journey)), default=None)
+
+    def freshness(self, journey: Journey, today: datetime.date,
+                  stale_after: int = STALE_AFTER) -> Freshness:
+        """How long before ``today`` a journey was last evaluated; stale when never, or more
+        than ``stale_after`` days before."""
+        last = self.last_evaluated(journey)
+        days = (today - last).days if last else None
+        return Freshness(journey, last, days, days is None or days > stale_after)
+
+    def is_stale(self, journey: Journey, today: datetime.date,
+                 stale_after: int = STALE_AFTER) -> bool:
+        return self.freshness(journey, today, stale_after).stale
+
+    def stale(self, today: datetime.date, stale_after: int = STALE_AFTER) -> list[Freshness]:
+        """The journeys stale on ``today``, oldest first: never evaluated, then the longest
+        since their last evaluation (equals keep the playbook's order)."""
+        found = [f for f in (self.freshness(j, today, stale_after) for j in self.journeys)
+                 if f.stale]
+        return sorted(found, key=lambda f: (f.days is not None, -(f.days or 0)))
 
     def scores(self, journey: Journey, touchpoint: Touchpoint) -> list[Score]:
         """Every measurement of a touchpoint, oldest first."""

@@ -190,7 +190,8 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         built = build(playbook, self.language, self._build_date(), glossary, cache.charts,
                       self.config.max_workers or None, memo=self.journey_pages,
                       group=self.config.group_journeys,
-                      pool=self._pool if self.serving else None)
+                      pool=self._pool if self.serving else None,
+                      stale_after=self._stale_after())
         self.site = built.site
         self.rendered.next_build(cache.pages, markdown_settings(config))
         cache.pages.prune()
@@ -272,6 +273,12 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         log.info("%d generated pages: turned on Material's `navigation.prune`, so each page "
                  "carries only the navigation around it (builds and pages stay small); set "
                  "`prune_navigation: false` under the journeybook plugin to keep it all", pages)
+
+    def _stale_after(self) -> int:
+        if self.config.stale_after < 0:
+            raise PluginError(f"journeybook: stale_after `{self.config.stale_after}` is not a "
+                              "number of days; write 0 or more (default 180)")
+        return self.config.stale_after
 
     def _build_date(self) -> datetime.date:
         try:

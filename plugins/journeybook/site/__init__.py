@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from ..cache import ChartCache
-from ..playbook import Playbook
+from ..playbook import STALE_AFTER, Playbook
 from .charts import Drawing, RenderStats, render_all
 from .pages import Memo, Site, build_site
 
@@ -40,12 +40,14 @@ class BuiltSite:
 def build(playbook: Playbook, language: str | None = None, today: datetime.date | None = None,
           glossary: list[tuple[str, str]] | None = None, cache: ChartCache | None = None,
           workers: int | None = None, memo: Memo | None = None,
-          group: bool | None = None, pool: ProcessPoolExecutor | None = None) -> BuiltSite:
+          group: bool | None = None, pool: ProcessPoolExecutor | None = None,
+          stale_after: int = STALE_AFTER) -> BuiltSite:
     """Pages, then charts (drawn while the caller goes on): what the plugin,
-    ``journeybook generate`` and the benchmark build. ``memo`` and ``group``: see
+    ``journeybook generate`` and the benchmark build. ``memo``, ``group`` and
+    ``stale_after``: see
     :func:`~journeybook.site.pages.build_site`; ``pool``: see
     :class:`~journeybook.site.charts.Drawing`."""
-    site = build_site(playbook, language, today, glossary, memo, group)
+    site = build_site(playbook, language, today, glossary, memo, group, stale_after)
     return BuiltSite(site, Drawing(site.charts, cache, workers or os.cpu_count() or 1, pool))
 
 

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from ..cache import Recent
 from ..i18n import labels
 from ..model import Evaluation, Journey, Stage
-from ..playbook import Playbook, TrackedImprovement, note_lines
+from ..playbook import STALE_AFTER, Playbook, TrackedImprovement, note_lines
 from ..source import EVALUATIONS
 from .charts import (
     ChartSpec,
@@ -41,6 +41,7 @@ from .paths import (
     CHECKLISTS,
     GLOSSARY,
     JOURNEYS,
+    MAPS_TO_REVIEW,
     chart_path,
     evaluation_path,
     evaluations_path,
@@ -259,6 +260,7 @@ _PATHS: Mapping[str, Any] = {
     "touchpoint": touchpoint_link,
     "evaluations": evaluations_path,
     "evaluation": evaluation_path,
+    "maps_to_review": MAPS_TO_REVIEW,
 }
 
 
@@ -289,8 +291,9 @@ class JourneyPages:
 
 class Memo(Recent[Any]):
     """What the previous build made, by a hash of what it was made of, for ``mkdocs serve``:
-    a journey whose inputs (its data, its evaluation notes, the language, the day) are
-    unchanged is not rendered again, nor is its part of the pages that list every journey."""
+    a journey whose inputs (its data, its evaluation notes, the language, the day, the days a
+    map stays fresh) are unchanged is not rendered again, nor is its part of the pages that
+    list every journey."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -314,22 +317,25 @@ def _digest(*parts: str) -> str:
 
 
 def _journey_key(playbook: Playbook, journey: Journey, language: str | None,
-                 today: datetime.date) -> str:
+                 today: datetime.date, stale_after: int) -> str:
     """Everything a journey's pages are made of. Its pages read only the journey, its own
     evaluation notes and these settings (never another journey), which keeps this complete."""
     return _digest(journey.id, str(playbook.source_of(journey)), language or "",
-                   today.isoformat(), journey.model_dump_json(),
+                   today.isoformat(), str(stale_after), journey.model_dump_json(),
                    *[part for evaluation in playbook.evaluations_of(journey)
                      for part in (evaluation.slug, evaluation.model_dump_json(),
                                   evaluation.body)])
 
 
-def _journey_pages(playbook: Playbook, journey: Journey, language: str | None) -> JourneyPages:
+def _journey_pages(playbook: Playbook, journey: Journey, language: str | None,
+                   today: datetime.date, stale_after: int) -> JourneyPages:
     renderer = _Renderer(playbook, language)
     t = renderer.t
     source = playbook.source_of(journey)
     renderer.render("journey.md.j2", journey_path(journey), source, journey=journey,
-                    view=journey_view(playbook, journey))
+                    view=journey_view(playbook, journey),
+                    freshness=playbook.freshness(journey, today, stale_after),
+                    stale_after=stale_after)
     children = [NavItem(t["overview"], journey_path(journey))]
     for number, stage in enumerate(journey.stages, start=1):
         renderer.render(
@@ -375,26 +381,29 @@ def _in_runs(journeys: list[NavItem]) -> tuple[NavItem, ...]:
 def build_site(playbook: Playbook, language: str | None = None,
                today: datetime.date | None = None,
                glossary: list[tuple[str, str]] | None = None,
-               memo: Memo | None = None, group: bool | None = None) -> Site:
+               memo: Memo | None = None, group: bool | None = None,
+               stale_after: int = STALE_AFTER) -> Site:
     """Every generated page of the playbook, and where each goes in the navigation.
 
     ``today`` decides which improvements are overdue (default: the real date); with a
     ``glossary`` (term, definition pairs) a glossary page lists it. ``memo`` keeps each
     journey's pages for the next build. ``group`` lists journeys in the navigation under
     their group (``group:``, else their owner); None does so above
-    :data:`GROUP_JOURNEYS_ABOVE` journeys.
+    :data:`GROUP_JOURNEYS_ABOVE` journeys. A journey last evaluated more than
+    ``stale_after`` days before ``today``, or never, is stale: its pages say so, and the page
+    of maps to review lists it.
     """
     today = today or datetime.date.today()
     renderer = _Renderer(playbook, language, memo)
     renderer.site.assets = _assets()
     t = renderer.t
-    keys = {journey.id: _journey_key(playbook, journey, language, today)
+    keys = {journey.id: _journey_key(playbook, journey, language, today, stale_after)
             for journey in playbook.journeys}
     sections: dict[str, NavItem] = {}
     for journey in playbook.journeys:
         made = memo.get(keys[journey.id]) if memo is not None else None
         if made is None:
-            made = _journey_pages(playbook, journey, language)
+            made = _journey_pages(playbook, journey, language, today, stale_after)
             if memo is not None:
                 memo.put(keys[journey.id], made)
         renderer.site.pages.update(made.pages)
@@ -404,11 +413,14 @@ def build_site(playbook: Playbook, language: str | None = None,
     # The pages that list every journey are made of one part per journey (see CHUNK).
     index = f"{JOURNEYS}/index.md"
     groups = playbook.groups()
+    freshness = {journey.id: playbook.freshness(journey, today, stale_after)
+                 for journey in playbook.journeys}
     parts = [renderer.part("journeys_part.md.j2", index, keys[journey.id] + name * (n == 0),
-                           journey=journey, group=name if n == 0 else None)
+                           journey=journey, group=name if n == 0 else None,
+                           freshness=freshness[journey.id])
              for name, members in groups for n, journey in enumerate(members)]
     renderer.render("journeys.md.j2", index, journeys=playbook.journeys, groups=groups,
-                    parts=parts)
+                    parts=parts, freshness=freshness, stale_after=stale_after)
     journey_nav: list[NavItem] = [NavItem(t["overview"], index)]
     if group if group is not None else len(playbook.journeys) > GROUP_JOURNEYS_ABOVE:
         journey_nav += [NavItem(name or t["ungrouped"],
@@ -438,10 +450,14 @@ def build_site(playbook: Playbook, language: str | None = None,
     renderer.render("actions.md.j2", path, improvements=improvements, today=today,
                     by_status=by_status, by_team=_team_counts(improvements, by_status))
 
+    renderer.render("review.md.j2", MAPS_TO_REVIEW, stale=playbook.stale(today, stale_after),
+                    stale_after=stale_after, today=today)
+
     renderer.site.nav = [
         NavItem(t["journeys"], children=tuple(journey_nav)),
         NavItem(t["checklists"], children=tuple(team_nav)),
         NavItem(t["actions"], f"{ACTIONS}/index.md"),
+        NavItem(t["maps_to_review"], MAPS_TO_REVIEW),
     ]
     if glossary is not None:
         terms = sorted({term.casefold(): (term, d) for term, d in glossary}.values(),
