@@ -228,3 +228,11 @@ def test_check_max_age_must_be_days(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert _check(tmp_path, monkeypatch, "--max-age", "-1") == 1
     assert capsys.readouterr().err == (
         "error: --max-age -1 is not a number of days; give 0 or more\n")
+
+
+def test_stale_after_must_be_days(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.exceptions import Abort
+
+    with pytest.raises(Abort):
+        _site(tmp_path, "en", stale_after=-1)
+    assert "journeybook: stale_after `-1` is not a number of days; write 0 or more" in caplog.text
