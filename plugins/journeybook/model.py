@@ -146,9 +146,160 @@ class Improvement(_Model):
     due: Day | None = None
 
 
+def _choice(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty_choice",
+                                  "this choice is empty; write its text or remove the line")
+    return value
+
+
+def _shown_value(value: Any) -> str:
+    """A value as an author wrote it in YAML, for a message."""
+    if isinstance(value, bool):
+        return f"true/false `{str(value).lower()}`"
+    if isinstance(value, str):
+        return f"text `{value}`" + ("; remove the quotes" if value.strip().isdigit() else "")
+    if value is None:
+        return "nothing"
+    return f"`{value}`"
+
+
+def _correct_shape(value: Any) -> Any:
+    # Checked before pydantic's union, which would report one error per member of
+    # `int | list[int]` under names the author never wrote.
+    if value is None or type(value) is int:
+        return value
+    if isinstance(value, list):
+        if not value:
+            raise PydanticCustomError(
+                "correct_empty", "needs at least one number: the right choice (1 for the first)")
+        for item in value:
+            if type(item) is not int:
+                raise PydanticCustomError(
+                    "correct_type", "every item must be the number of a right choice, got {got}",
+                    {"got": _shown_value(item)})
+        return value
+    raise PydanticCustomError(
+        "correct_type",
+        "must be the number of the right choice (1 for the first) or a list of numbers such "
+        "as [1, 3], got {got}", {"got": _shown_value(value)})
+
+
+#: One option of a multiple-choice question: text that is not blank.
+Choice = Annotated[str, Field(strict=True, json_schema_extra={"pattern": r"\S"}),
+                   AfterValidator(_choice)]
+#: The 1-based number(s) of the right choice(s).
+Correct = Annotated[
+    Annotated[int, Field(strict=True, json_schema_extra={"minimum": 1})]
+    | Annotated[list[Annotated[int, Field(strict=True, json_schema_extra={"minimum": 1})]],
+                Field(json_schema_extra={"minItems": 1, "uniqueItems": True})]
+    | None,
+    BeforeValidator(_correct_shape),
+]
+
+
 class ReviewQuestion(_Model):
+    """A self-check question: free text (`answer`) or multiple choice (`choices`, `correct`
+    and optionally `explain`)."""
+
     question: Text
-    answer: Text
+    choices: Annotated[list[Choice], Field(json_schema_extra={"minItems": 2})] | None = Field(
+        default=None, validate_default=True)
+    #: 1-based, as staff count: `1` is the first choice; a list when several are right.
+    correct: Correct = Field(default=None, validate_default=True)
+    explain: Text = ""
+    answer: Text | None = Field(default=None, validate_default=True)
+
+    # The rules between keys are field checks in key order (each sees the keys before it in
+    # `info.data`), so every message points at a key rather than at the whole question. A key
+    # missing from `info.data` failed its own check and has been reported already.
+
+    @field_validator("choices")
+    @classmethod
+    def _at_least_two(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(value) < 2:
+            raise PydanticCustomError(
+                "too_few_choices",
+                "a multiple-choice question needs at least two choices; add another line "
+                "under `choices:`")
+        return value
+
+    @field_validator("correct")
+    @classmethod
+    def _names_a_choice(cls, value: int | list[int] | None,
+                        info: ValidationInfo) -> int | list[int] | None:
+        if "choices" not in info.data:
+            return value
+        choices = info.data["choices"]
+        if choices is None:
+            if value is not None:
+                raise PydanticCustomError(
+                    "correct_without_choices",
+                    "`correct` goes with `choices:`; add the choices or remove `correct`")
+            return value
+        if value is None:
+            raise PydanticCustomError(
+                "choices_without_correct",
+                "a multiple-choice question needs `correct:`: the number of the right choice "
+                "(1 for the first), or a list such as [1, 3]")
+        numbers = value if isinstance(value, list) else [value]
+        for number in numbers:
+            if not 1 <= number <= len(choices):
+                raise PydanticCustomError(
+                    "correct_out_of_range",
+                    "there is no choice {number}: the choices are numbered from 1 to {count}; "
+                    "give the number of a right one", {"number": number, "count": len(choices)})
+        repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+        if repeated:
+            raise PydanticCustomError(
+                "correct_repeated", "choice {number} is listed more than once; list it once",
+                {"number": repeated[0]})
+        return value
+
+    @field_validator("explain")
+    @classmethod
+    def _explains_choices(cls, value: str, info: ValidationInfo) -> str:
+        if value and info.data.get("choices", ()) is None:
+            raise PydanticCustomError(
+                "explain_without_choices",
+                "`explain` goes with `choices:`; for a free-text question write the "
+                "explanation in `answer`")
+        return value
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_or_choices(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if "choices" not in info.data:
+            return value
+        if value is not None and info.data["choices"] is not None:
+            raise PydanticCustomError(
+                "answer_and_choices",
+                "a question has either an `answer` (free text) or `choices` (multiple choice), "
+                "not both; remove one")
+        # A `correct` that failed already says to add choices: "add `answer:`" would only
+        # be noise.
+        if value is None and info.data["choices"] is None and "correct" in info.data:
+            raise PydanticCustomError(
+                "no_answer",
+                "`answer` is required here; add `answer:`, or `choices:` and `correct:` for a "
+                "multiple-choice question")
+        return value
+
+    @property
+    def is_multiple_choice(self) -> bool:
+        return self.choices is not None
+
+    @property
+    def correct_choices(self) -> list[int]:
+        """The 1-based numbers of the right choices, in order; empty for free text."""
+        if self.correct is None:
+            return []
+        return sorted(self.correct if isinstance(self.correct, list) else [self.correct])
+
+    @property
+    def several_correct(self) -> bool:
+        """Whether the author wrote `correct` as a list: the reader may pick several."""
+        return isinstance(self.correct, list)
 
 
 def _default_id(data: Any) -> Any:

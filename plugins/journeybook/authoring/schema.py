@@ -29,6 +29,12 @@ def journey_schema() -> dict[str, Any]:
     for name in ("Stage", "Touchpoint"):
         definition = schema["$defs"][name]
         definition["required"] = [key for key in definition["required"] if key != "id"]
+    # A self-check question is free text (`answer`) or multiple choice (`choices` with
+    # `correct`), never both: the loader's rules between keys, for editors to warn early.
+    question = schema["$defs"]["ReviewQuestion"]
+    question["oneOf"] = [{"required": ["answer"]}, {"required": ["choices", "correct"]}]
+    question["dependentRequired"] = {"choices": ["correct"], "correct": ["choices"],
+                                     "explain": ["choices"]}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_URL
     schema["title"] = "Journeybook journey"

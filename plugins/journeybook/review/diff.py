@@ -6,9 +6,38 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import Problem
-from ..model import Journey, Stage, Touchpoint
+from ..model import Journey, ReviewQuestion, Stage, Touchpoint
 from ..source import JOURNEY_FILE, parse_journey
 from .git import files_at, read_at
+
+#: A self-check question's compared keys, and the label each is called by on the page.
+_QUESTION_LABELS = {"choices": "choices", "correct": "correct_answer", "explain": "why",
+                    "answer": "answer"}
+
+
+@dataclass(frozen=True)
+class QuestionChange:
+    """A self-check question asked in both versions (same stage, same question) whose
+    answer, choices, right choices or explanation differ."""
+
+    stage: Stage
+    before: ReviewQuestion
+    after: ReviewQuestion
+
+    @property
+    def changed(self) -> list[tuple[str, str, str]]:
+        """``(label key, before, after)`` for each key that differs, as text ("" for none)."""
+        return [(label, _shown(self.before, key), _shown(self.after, key))
+                for key, label in _QUESTION_LABELS.items()
+                if _shown(self.before, key) != _shown(self.after, key)]
+
+
+def _shown(question: ReviewQuestion, key: str) -> str:
+    if key == "choices":
+        return " · ".join(question.choices or ())
+    if key == "correct":
+        return ", ".join(map(str, question.correct_choices))
+    return str(getattr(question, key) or "")
 
 
 @dataclass
@@ -34,6 +63,9 @@ class JourneyChanges:
     checklist_removed: list[tuple[Touchpoint, str]] = field(default_factory=list)
     improvements: list[tuple[Touchpoint, str, str | None, str | None]] = field(
         default_factory=list)
+    questions_added: list[tuple[Stage, ReviewQuestion]] = field(default_factory=list)
+    questions_removed: list[tuple[Stage, ReviewQuestion]] = field(default_factory=list)
+    questions_changed: list[QuestionChange] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -78,6 +110,7 @@ def compare_journey(before: Journey | None, after: Journey | None) -> JourneyCha
     changes.stages_removed = [s for s in before.stages if s.id not in new_stages]
     changes.stages_renamed = [(old_stages[s.id], s) for s in after.stages
                               if s.id in old_stages and old_stages[s.id].name != s.name]
+    _compare_questions(changes, old_stages, after.stages)
     old = {t.id: (s, t) for s, t in before.touchpoints()}
     new = {t.id: (s, t) for s, t in after.touchpoints()}
     changes.touchpoints_added = [new[i] for i in new if i not in old]
@@ -105,6 +138,22 @@ def compare_journey(before: Journey | None, after: Journey | None) -> JourneyCha
                 changes.improvements.append(
                     (touchpoint, action, before_status.get(action), after_status.get(action)))
     return changes
+
+
+def _compare_questions(changes: JourneyChanges, old_stages: dict[str, Stage],
+                       stages: list[Stage]) -> None:
+    """Self-check questions of the stages in both versions, matched by stage id and question
+    text (a reworded question reads as one removed and one added)."""
+    for after in stages:
+        if after.id not in old_stages:
+            continue  # a new stage is reported as a whole
+        old = {q.question: q for q in old_stages[after.id].review}
+        new = {q.question: q for q in after.review}
+        changes.questions_added += [(after, q) for text, q in new.items() if text not in old]
+        changes.questions_removed += [(after, q) for text, q in old.items() if text not in new]
+        changes.questions_changed += [
+            change for text, q in new.items() if text in old
+            if (change := QuestionChange(after, old[text], q)).changed]
 
 
 def compare(before: list[Journey], after: list[Journey]) -> list[JourneyChanges]:

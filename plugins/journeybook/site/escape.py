@@ -194,7 +194,8 @@ def cell(value: Any) -> Markup:
 
 def quoted(value: Any) -> Markup:
     """Text inside double quotes, such as an admonition title."""
-    return Markup(inline(value).replace('"', "&quot;"))
+    # Replaced in the plain string: Markup.replace would escape "&quot;" itself.
+    return Markup(str(inline(value)).replace('"', "&quot;"))
 
 
 def indented(value: Any, width: int = 4) -> Markup:
