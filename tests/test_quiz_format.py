@@ -381,3 +381,13 @@ def test_any_valid_quiz_loads_and_renders(quiz: tuple[list[str], int | list[int]
         f"jb-correct-{n}" for n in numbers}
     assert len(shown.select(":scope > ol > li")) == len(choices)
     assert len(shown.select(":scope > details.jb-quiz-answer > p")) == len(set(numbers))
+
+
+def test_sample_playbook_has_a_quiz_in_every_stage() -> None:
+    root = Path(__file__).parent.parent
+    for journey in Playbook.load(root / "journeys", root).journeys:
+        for stage in journey.stages:
+            quizzes = [q for q in stage.review if q.is_multiple_choice]
+            assert quizzes, f"{journey.id}/{stage.id} has no multiple-choice question"
+            assert all(q.explain for q in quizzes), f"{journey.id}/{stage.id}"
+            assert any(not q.is_multiple_choice for q in stage.review), stage.id
