@@ -308,7 +308,7 @@ def test_stage_page_shows_the_choices_and_a_collapsed_answer(
         "1. A search result", "3. A friend's advice",
         "Why: She searches on her phone, or a friend tells her."]
     assert "Choose every right answer." not in one.get_text()
-    # The free-text question of the next stage, and the old shape, still render.
+    # Multiple-choice questions are not collapsed like free-text ones: only their answer is.
     assert page.select("details.question") == []
 
 
@@ -331,8 +331,14 @@ def test_user_text_in_a_quiz_is_escaped(project: Callable[..., Project]) -> None
           choices: ['<script>alert(1)</script>', '{ .jb-correct-2 }', "**Yes**"]
           correct: 3
           explain: '`code` and <i>tags</i>'
+        - question: Why ask "what have you tried"?
+          answer: To skip steps.
         """)
-    quiz = site.html("journeys/kettle/nhan-thuc").select_one(".jb-quiz")
+    page = site.html("journeys/kettle/nhan-thuc")
+    # A title keeps its quotes (they used to show as `&quot;`).
+    assert page.select_one("details.question summary").get_text() == \
+        'Why ask "what have you tried"?'
+    quiz = page.select_one(".jb-quiz")
     assert quiz["class"] == ["admonition", "question", "jb-quiz", "jb-correct-3"]
     assert quiz.select_one(".admonition-title").get_text() == \
         'Is <b>this</b> "bold"? { .jb-correct-2 }'
