@@ -42,9 +42,13 @@ def test_stage_pages_have_touchpoint_sections_and_checkboxes(sample_site: Projec
                 assert texts([headings[touchpoint.id]])[0] == " ".join(touchpoint.name.split())
             boxes = page.select("article input[type=checkbox]")
             assert len(boxes) == sum(len(t.checklist) for t in stage.touchpoints)
-            # Review answers are collapsed until asked for.
-            assert len(page.select("article details.question")) == len(stage.review)
-            assert all(not d.has_attr("open") for d in page.select("article details.question"))
+            # Review answers are collapsed until asked for; a multiple-choice question shows
+            # its choices, and only its answer is collapsed.
+            quizzes = [q for q in stage.review if q.is_multiple_choice]
+            assert len(page.select("article details.question")) == \
+                len(stage.review) - len(quizzes)
+            assert len(page.select("article .jb-quiz details.jb-quiz-answer")) == len(quizzes)
+            assert all(not d.has_attr("open") for d in page.select("article details"))
 
 
 def test_journey_overview_and_checklist_page(sample_site: Project) -> None:
