@@ -35,7 +35,7 @@ def small(tmp_path: Path) -> Playbook:
 def test_page_set_for_the_sample(sample: Playbook) -> None:
     site = build_site(sample, "vi")
     expected = {"journeys/index.md", "checklists/index.md", "actions/index.md",
-                "review/index.md"}
+                "review/index.md", "progress/index.md"}
     for journey in sample.journeys:
         expected |= {f"journeys/{journey.id}/index.md", f"journeys/{journey.id}/checklist.md",
                      f"journeys/{journey.id}/evaluations/index.md"}
@@ -97,7 +97,7 @@ def test_team_checklists_group_by_slug(small: Playbook) -> None:
 def test_navigation_keeps_stage_order(small: Playbook) -> None:
     nav = build_site(small, "vi").nav
     assert [item.title for item in nav] == ["Hành trình", "Checklist theo bộ phận", "Cải tiến",
-                                            "Bản đồ cần xem lại"]
+                                            "Bản đồ cần xem lại", "Tiến độ học tập"]
     journey = nav[0].children[1]
     assert journey.title == "Buying a kettle online"
     assert [c.path for c in journey.children] == [

@@ -42,6 +42,7 @@ from .paths import (
     GLOSSARY,
     JOURNEYS,
     MAPS_TO_REVIEW,
+    PROGRESS,
     chart_path,
     evaluation_path,
     evaluations_path,
@@ -453,11 +454,15 @@ def build_site(playbook: Playbook, language: str | None = None,
     renderer.render("review.md.j2", MAPS_TO_REVIEW, stale=playbook.stale(today, stale_after),
                     stale_after=stale_after, today=today)
 
+    renderer.render("progress.md.j2", PROGRESS, journeys=[
+        (journey, _progress_rows(journey, t)) for journey in playbook.journeys])
+
     renderer.site.nav = [
         NavItem(t["journeys"], children=tuple(journey_nav)),
         NavItem(t["checklists"], children=tuple(team_nav)),
         NavItem(t["actions"], f"{ACTIONS}/index.md"),
         NavItem(t["maps_to_review"], MAPS_TO_REVIEW),
+        NavItem(t["progress"], PROGRESS),
     ]
     if glossary is not None:
         terms = sorted({term.casefold(): (term, d) for term, d in glossary}.values(),
@@ -482,6 +487,17 @@ def _by_status(
                             key=_urgency))
             for status in _STATUS_ORDER
             if any(a.improvement.status == status for a in improvements)]
+
+
+def _progress_rows(journey: Journey, t: Mapping[str, str]) -> list[tuple[str, str, int]]:
+    """The pages of a journey a reader studies, each with its number of checklist items."""
+    rows = [(t["overview"], journey_path(journey), 0)]
+    rows += [(f"{number}. {stage.name}", stage_path(journey, stage),
+              sum(len(tp.checklist) for tp in stage.touchpoints))
+             for number, stage in enumerate(journey.stages, start=1)]
+    rows.append((t["journey_checklist"], journey_checklist_path(journey),
+                 sum(len(tp.checklist) for _, tp in journey.touchpoints())))
+    return rows
 
 
 def _by_journey(improvements: list[TrackedImprovement]) -> list[list[TrackedImprovement]]:

@@ -13,6 +13,8 @@ ACTIONS = "actions"
 ASSETS = {"assets/journeybook/journeybook.js": "journeybook.js",
           "assets/journeybook/journeybook.css": "journeybook.css"}
 GLOSSARY = "glossary.md"
+#: The reader's own progress (filled in by the script from the browser's storage).
+PROGRESS = "progress/index.md"
 #: The maps to review (stale journeys). Top level: under `journeys/` it could clash with a
 #: journey's id.
 MAPS_TO_REVIEW = "review/index.md"

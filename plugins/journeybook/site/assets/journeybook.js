@@ -278,11 +278,109 @@
     });
   }
 
+  /* Progress: every page opened is remembered (its path and the day); the progress page
+     reads that, the checklist ticks and the quiz scores back for each page it lists. */
+  var VISITED = "journeybook:visited:";
+  var QUIZ = "journeybook:quiz:";  // {"right": n, "total": m}, written by the quiz script
+
+  function remember(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch (error) {
+      /* storage full or disabled: progress simply does not persist */
+    }
+  }
+
+  function recall(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function ticksOn(path) {
+    try {
+      var state = JSON.parse(recall("journeybook:ticks:" + path) || "{}") || {};
+      return Object.keys(state).filter(function (item) { return state[item]; }).length;
+    } catch (error) {
+      return 0;
+    }
+  }
+
+  function setupProgress(article) {
+    var marker = article.querySelector("p.jb-progress");
+    if (!marker) {
+      return;
+    }
+    marker.hidden = true;  // "needs JavaScript"
+    var rows = Array.prototype.slice.call(article.querySelectorAll("table tbody tr"));
+    var opened = 0, ticked = 0, items = 0;
+    rows.forEach(function (row) {
+      var link = row.cells[0] && row.cells[0].querySelector("a[href]");
+      if (!link || row.cells.length < 4) {
+        return;
+      }
+      var path = new URL(link.getAttribute("href"), location.href).pathname;
+      var day = recall(VISITED + path);
+      row.cells[1].textContent = day ? "\u2713 " + day : "\u2013";
+      opened += day ? 1 : 0;
+      var total = /\/(\d+)$/.exec(row.cells[2].textContent.trim());
+      if (total) {
+        var done = Math.min(ticksOn(path), Number(total[1]));
+        row.cells[2].textContent = done + "/" + total[1];
+        ticked += done;
+        items += Number(total[1]);
+      }
+      try {
+        var quiz = JSON.parse(recall(QUIZ + path) || "null");
+        if (quiz && typeof quiz.right === "number" && typeof quiz.total === "number") {
+          row.cells[3].textContent = quiz.right + "/" + quiz.total;
+        }
+      } catch (error) { /* an unreadable score shows as none */ }
+    });
+    // The page carries its words (from the locale files), hidden until used here.
+    var words = {};
+    ["opened", "done", "reset", "confirm"].forEach(function (name) {
+      var word = article.querySelector("p.jb-progress__" + name);
+      words[name] = word ? word.textContent.trim() : name;
+      if (word) {
+        word.hidden = true;
+      }
+    });
+    var summary = document.createElement("p");
+    summary.className = "jb-progress__summary";
+    summary.setAttribute("data-progress", opened + "/" + rows.length + ";" + ticked + "/" + items);
+    summary.textContent = words.opened + ": " + opened + "/" + rows.length + " \u00b7 " +
+      words.done + ": " + ticked + "/" + items;
+    var reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = "md-button jb-progress__reset";
+    reset.textContent = words.reset;
+    reset.addEventListener("click", function () {
+      if (!window.confirm(words.confirm)) {
+        return;
+      }
+      try {
+        Object.keys(window.localStorage).forEach(function (key) {
+          if (key.indexOf("journeybook:") === 0) {
+            window.localStorage.removeItem(key);
+          }
+        });
+      } catch (error) { /* nothing stored */ }
+      location.reload();
+    });
+    marker.parentNode.insertBefore(summary, marker);
+    marker.parentNode.insertBefore(reset, marker);
+  }
+
   function setupAll() {
     setup();
     var article = document.querySelector("article.md-content__inner");
+    remember(VISITED + location.pathname, new Date().toISOString().slice(0, 10));
     if (article) {
       setupJourneyIndex(article);
+      setupProgress(article);
     }
   }
 
