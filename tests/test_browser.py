@@ -343,6 +343,8 @@ GENERATED_PAGES = {
     "team checklists index": "checklists/",
     "team checklist": "checklists/trung-tam-lien-lac/",
     "improvements": "actions/",
+    "maps to review": "review/",
+    "progress": "progress/",
     "glossary": "glossary/",
 }
 

@@ -15,6 +15,8 @@ from journeybook.site.pages import build_site
 
 from .conftest import CHROMIUM, ROOT, Project, serve
 
+DASH = "\u2013"  # what an empty cell shows
+
 
 def test_the_progress_page_lists_every_journeys_pages_with_their_checklist_items() -> None:
     playbook = Playbook.load(ROOT / "journeys", ROOT)
@@ -25,9 +27,10 @@ def test_the_progress_page_lists_every_journeys_pages_with_their_checklist_items
         for stage in journey.stages:
             items = sum(len(tp.checklist) for tp in stage.touchpoints)
             row = re.search(rf"\| \[[^\]]*{re.escape(stage.name)}\]\(\.\./journeys/"
-                            rf"{journey.id}/{stage.id}\.md\) \| – \| (\S+) \| – \|", page)
+                            rf"{journey.id}/{stage.id}\.md\) \| {DASH} \| (\S+) \| {DASH} \|",
+                            page)
             assert row, (journey.id, stage.id)
-            assert row.group(1) == (f"–/{items}" if items else "–")
+            assert row.group(1) == (f"{DASH}/{items}" if items else DASH)
     # Nothing is claimed before the script has read the browser's storage.
     assert "✓" not in page
 
@@ -66,20 +69,20 @@ def test_progress_counts_pages_opened_and_ticks_and_clears(browser, sample_url: 
     assert cells.nth(3).inner_text().strip() == "2/3"
     unopened = page.locator("article table tr",
                             has=page.locator("a[href$='journeys/hoa-don-dien-tu/']"))
-    assert unopened.locator("td").nth(1).inner_text().strip() == "–"
-    summary = page.locator("p.jb-progress__summary")
+    assert unopened.locator("td").nth(1).inner_text().strip() == DASH
+    summary = page.locator("p.jb-study__summary")
     opened, ticked = summary.get_attribute("data-progress").split(";")
     assert opened.startswith("1/")  # the stage page (this page is not a row)
     assert ticked.startswith("1/")
     # The words come from the locale file, the "needs JavaScript" line is gone.
     assert "Đã mở" in summary.inner_text()
-    assert not page.locator("p.jb-progress").is_visible()
+    assert not page.locator("p.jb-study").is_visible()
     page.screenshot(path=str(tmp_path / "progress.png"), full_page=True)
 
     page.once("dialog", lambda dialog: dialog.accept())
-    page.locator("button.jb-progress__reset").click()
+    page.locator("button.jb-study__reset").click()
     page.wait_for_load_state("load")
     row = page.locator("article table tr", has=page.locator(f"a[href$='{stage}']"))
-    assert row.locator("td").nth(1).inner_text().strip() == "–"
-    assert row.locator("td").nth(3).inner_text().strip() == "–"
+    assert row.locator("td").nth(1).inner_text().strip() == DASH
+    assert row.locator("td").nth(3).inner_text().strip() == DASH
     context.close()

@@ -309,7 +309,7 @@
   }
 
   function setupProgress(article) {
-    var marker = article.querySelector("p.jb-progress");
+    var marker = article.querySelector("p.jb-study");
     if (!marker) {
       return;
     }
@@ -342,20 +342,20 @@
     // The page carries its words (from the locale files), hidden until used here.
     var words = {};
     ["opened", "done", "reset", "confirm"].forEach(function (name) {
-      var word = article.querySelector("p.jb-progress__" + name);
+      var word = article.querySelector("p.jb-study__" + name);
       words[name] = word ? word.textContent.trim() : name;
       if (word) {
         word.hidden = true;
       }
     });
     var summary = document.createElement("p");
-    summary.className = "jb-progress__summary";
+    summary.className = "jb-study__summary";
     summary.setAttribute("data-progress", opened + "/" + rows.length + ";" + ticked + "/" + items);
     summary.textContent = words.opened + ": " + opened + "/" + rows.length + " \u00b7 " +
       words.done + ": " + ticked + "/" + items;
     var reset = document.createElement("button");
     reset.type = "button";
-    reset.className = "md-button jb-progress__reset";
+    reset.className = "md-button jb-study__reset";
     reset.textContent = words.reset;
     reset.addEventListener("click", function () {
       if (!window.confirm(words.confirm)) {
@@ -374,6 +374,164 @@
     marker.parentNode.insertBefore(reset, marker);
   }
 
+  /* Quizzes: the multiple-choice questions of a stage page (markers: see stage.md.j2) become
+     radio buttons or checkboxes with immediate feedback; each question's latest answer and the
+     page's score live in localStorage under journeybook:quiz:<path> (read by the progress
+     page). Without JavaScript the answers stay in their collapsed blocks. */
+  function quizState() {
+    try {
+      var state = JSON.parse(recall(QUIZ + location.pathname) || "null");
+      return state && typeof state.answers === "object" ? state : { answers: {} };
+    } catch (error) {
+      return { answers: {} };
+    }
+  }
+
+  function sameChoices(a, b) {
+    return a.length === b.length && a.every(function (n) { return b.indexOf(n) !== -1; });
+  }
+
+  function setupQuiz(article) {
+    var quizzes = Array.prototype.slice.call(article.querySelectorAll("div.jb-quiz"));
+    if (!quizzes.length || article.querySelector(".jb-quiz-score")) {
+      return;
+    }
+    var words = {};
+    ["score", "check", "right", "wrong", "reset"].forEach(function (name) {
+      var word = article.querySelector("p.jb-quiz-word-" + name);
+      words[name] = word ? word.textContent.trim() : name;
+      if (word) {
+        word.hidden = true;
+      }
+    });
+    var state = quizState();
+    var score = document.createElement("p");
+    score.className = "jb-quiz-score";
+    score.setAttribute("role", "status");
+
+    function save(store) {
+      var right = quizzes.filter(function (quiz) { return quiz.jbRight; }).length;
+      state.right = right;
+      state.total = quizzes.length;
+      score.setAttribute("data-quiz-score", right + "/" + quizzes.length);
+      score.textContent = words.score + ": " + right + "/" + quizzes.length;
+      if (store) {  // only once the reader has answered (or cleared) something
+        remember(QUIZ + location.pathname, JSON.stringify(state));
+      }
+    }
+
+    quizzes.forEach(function (quiz, index) {
+      var list = quiz.querySelector(":scope > ol");
+      var answer = quiz.querySelector(":scope > details.jb-quiz-answer");
+      var title = quiz.querySelector(":scope > .admonition-title");
+      if (!list) {
+        return;
+      }
+      var several = quiz.classList.contains("jb-quiz-several");
+      var correct = Array.prototype.slice.call(quiz.classList)
+        .map(function (name) { return /^jb-correct-(\d+)$/.exec(name); })
+        .filter(Boolean).map(function (match) { return Number(match[1]); });
+      var group = document.createElement("fieldset");
+      group.className = "jb-quiz-choices";
+      var legend = document.createElement("legend");
+      legend.textContent = title ? title.textContent.trim() : "";
+      legend.className = "jb-visually-hidden";
+      group.appendChild(legend);
+      var inputs = Array.prototype.map.call(list.children, function (item, position) {
+        var label = document.createElement("label");
+        var input = document.createElement("input");
+        input.type = several ? "checkbox" : "radio";
+        input.name = "jb-quiz-" + index;
+        input.value = String(position + 1);
+        label.appendChild(input);
+        var text = document.createElement("span");
+        text.innerHTML = item.innerHTML;  // the choice as the page rendered it
+        label.appendChild(text);
+        group.appendChild(label);
+        return input;
+      });
+      var feedback = document.createElement("p");
+      feedback.className = "jb-quiz-feedback";
+      feedback.setAttribute("aria-live", "polite");
+      list.hidden = true;
+      list.parentNode.insertBefore(group, list);
+      list.parentNode.insertBefore(feedback, list.nextSibling);
+
+      function chosen() {
+        return inputs.filter(function (input) { return input.checked; })
+          .map(function (input) { return Number(input.value); });
+      }
+
+      function judge(remembered) {
+        var picked = chosen();
+        if (!picked.length) {
+          return;
+        }
+        quiz.jbRight = sameChoices(picked, correct);
+        feedback.textContent = quiz.jbRight ? words.right : words.wrong;
+        feedback.className = "jb-quiz-feedback " + (quiz.jbRight ? "jb-right" : "jb-wrong");
+        if (answer) {
+          answer.open = true;
+        }
+        state.answers[index] = picked;
+        if (!remembered) {
+          save(true);
+        }
+      }
+
+      if (several) {
+        var check = document.createElement("button");
+        check.type = "button";
+        check.className = "md-button jb-quiz-check";
+        check.textContent = words.check;
+        check.addEventListener("click", function () { judge(false); });
+        group.appendChild(check);
+      } else {
+        inputs.forEach(function (input) {
+          input.addEventListener("change", function () { judge(false); });
+        });
+      }
+      var before = state.answers[index];
+      if (Array.isArray(before)) {
+        inputs.forEach(function (input) {
+          input.checked = before.indexOf(Number(input.value)) !== -1;
+        });
+        judge(true);
+      }
+    });
+
+    var reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = "md-button jb-quiz-reset";
+    reset.textContent = words.reset;
+    reset.addEventListener("click", function () {
+      try {
+        window.localStorage.removeItem(QUIZ + location.pathname);
+      } catch (error) { /* nothing stored */ }
+      state = { answers: {} };
+      quizzes.forEach(function (quiz) {
+        quiz.jbRight = false;
+        Array.prototype.forEach.call(quiz.querySelectorAll("input"), function (input) {
+          input.checked = false;
+        });
+        var feedback = quiz.querySelector(".jb-quiz-feedback");
+        if (feedback) {
+          feedback.textContent = "";
+          feedback.className = "jb-quiz-feedback";
+        }
+        var answer = quiz.querySelector(":scope > details.jb-quiz-answer");
+        if (answer) {
+          answer.open = false;
+        }
+      });
+      save(true);
+    });
+    var first = quizzes[0];
+    first.parentNode.insertBefore(score, first);
+    first.parentNode.insertBefore(reset, first);
+    save(false);
+  }
+
   function setupAll() {
     setup();
     var article = document.querySelector("article.md-content__inner");
@@ -381,6 +539,7 @@
     if (article) {
       setupJourneyIndex(article);
       setupProgress(article);
+      setupQuiz(article);
     }
   }
 
