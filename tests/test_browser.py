@@ -338,6 +338,7 @@ GENERATED_PAGES = {
     "journey overview": "journeys/goi-tong-dai/",
     "stage": "journeys/goi-tong-dai/lien-he-tong-dai/",
     "journey checklist": "journeys/goi-tong-dai/checklist/",
+    "practice quiz": "journeys/goi-tong-dai/quiz/",
     "evaluations index": "journeys/goi-tong-dai/evaluations/",
     "evaluation note": "journeys/goi-tong-dai/evaluations/2026-02-10/",
     "team checklists index": "checklists/",

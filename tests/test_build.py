@@ -94,7 +94,8 @@ def test_navigation_lists_journeys_and_stages_in_order(sample_site: Project) -> 
         links = [a["href"] for a in journeys_section.select("a.md-nav__link[href]")
                  if f"{journey.id}/" in a["href"]]
         expected = [f"{journey.id}/", *[f"{journey.id}/{s.id}/" for s in journey.stages],
-                    f"{journey.id}/checklist/", f"{journey.id}/evaluations/"]
+                    f"{journey.id}/checklist/", f"{journey.id}/quiz/",
+                    f"{journey.id}/evaluations/"]
         assert links == expected
 
 

@@ -38,6 +38,7 @@ def test_page_set_for_the_sample(sample: Playbook) -> None:
                 "review/index.md", "progress/index.md"}
     for journey in sample.journeys:
         expected |= {f"journeys/{journey.id}/index.md", f"journeys/{journey.id}/checklist.md",
+                     f"journeys/{journey.id}/quiz.md",
                      f"journeys/{journey.id}/evaluations/index.md"}
         expected |= {f"journeys/{journey.id}/{stage.id}.md" for stage in journey.stages}
         rounds = sample.evaluations_of(journey)
@@ -103,7 +104,7 @@ def test_navigation_keeps_stage_order(small: Playbook) -> None:
     assert [c.path for c in journey.children] == [
         "journeys/kettle/index.md", "journeys/kettle/nhan-thuc.md",
         "journeys/kettle/dat-hang.md", "journeys/kettle/checklist.md",
-        "journeys/kettle/evaluations/index.md"]
+        "journeys/kettle/quiz.md", "journeys/kettle/evaluations/index.md"]
 
 
 def test_labels_follow_the_theme_language(small: Playbook) -> None:

@@ -31,6 +31,9 @@ def test_the_progress_page_lists_every_journeys_pages_with_their_checklist_items
                             page)
             assert row, (journey.id, stage.id)
             assert row.group(1) == (f"{DASH}/{items}" if items else DASH)
+        # The practice quiz: a score, no checklist.
+        assert (f"| [Luyện tập](../journeys/{journey.id}/quiz.md) | {DASH} | {DASH} | {DASH} |"
+                in page)
     # Nothing is claimed before the script has read the browser's storage.
     assert "✓" not in page
 

@@ -155,6 +155,9 @@ def test_duplicate_ids_and_reserved_stage_id(tmp_path: Path) -> None:
           - name: Checklist
             touchpoints:
               - {name: Y, emotion: 0}
+          - name: Quiz
+            touchpoints:
+              - {name: Z, emotion: 0}
         """)
     assert problems == [
         "journeys/trip/journey.yaml:6:14: stages[0].touchpoints[1].id: duplicate touchpoint id "
@@ -163,6 +166,8 @@ def test_duplicate_ids_and_reserved_stage_id(tmp_path: Path) -> None:
         "journeys/trip/journey.yaml:7:9: stages[1].id: duplicate stage id `dat-hang` (also "
         "stages[0]); stage ids must be unique in a journey: add a distinct `id:`",
         "journeys/trip/journey.yaml:11:11: stages[2].id: stage id `checklist` is taken by a "
+        "generated page; give the stage another `id:`",
+        "journeys/trip/journey.yaml:14:11: stages[3].id: stage id `quiz` is taken by a "
         "generated page; give the stage another `id:`",
     ]
 

@@ -28,7 +28,7 @@ from .slug import MAX_SLUG_LENGTH, SLUG_REGEX, shown, slug_problem, slugify
 
 SUPPORTED_SCHEMAS = (1,)
 #: Page names generated inside a journey folder; a stage id must not take them.
-RESERVED_STAGE_IDS = frozenset({"checklist", "evaluations", "index"})
+RESERVED_STAGE_IDS = frozenset({"checklist", "evaluations", "index", "quiz"})
 
 
 def _in_range(low: int, high: int) -> Callable[[int], int]:

@@ -48,10 +48,12 @@ from .paths import (
     evaluations_path,
     journey_checklist_path,
     journey_path,
+    journey_quiz_path,
     stage_path,
     team_path,
     touchpoint_link,
 )
+from .practice import practice_questions
 from .views import journey_view, stage_view
 
 
@@ -348,6 +350,11 @@ def _journey_pages(playbook: Playbook, journey: Journey, language: str | None,
     renderer.render("journey_checklist.md.j2", journey_checklist_path(journey), source,
                     journey=journey)
     children.append(NavItem(t["journey_checklist"], journey_checklist_path(journey)))
+    renderer.render("practice.md.j2", journey_quiz_path(journey), source, journey=journey,
+                    questions=practice_questions(journey, t),
+                    links={tp.id: touchpoint_link(journey, stage, tp)
+                           for stage, tp in journey.touchpoints()})
+    children.append(NavItem(t["practice"], journey_quiz_path(journey)))
     evaluations = playbook.evaluations_of(journey)
     renderer.render("evaluations.md.j2", evaluations_path(journey), None,
                     journey=journey, evaluations=evaluations)
@@ -497,6 +504,7 @@ def _progress_rows(journey: Journey, t: Mapping[str, str]) -> list[tuple[str, st
              for number, stage in enumerate(journey.stages, start=1)]
     rows.append((t["journey_checklist"], journey_checklist_path(journey),
                  sum(len(tp.checklist) for _, tp in journey.touchpoints())))
+    rows.append((t["practice"], journey_quiz_path(journey), 0))
     return rows
 
 

@@ -32,6 +32,11 @@ def journey_checklist_path(journey: Journey) -> str:
     return f"{JOURNEYS}/{journey.id}/checklist.md"
 
 
+def journey_quiz_path(journey: Journey) -> str:
+    """The journey's practice quiz (questions made from its map)."""
+    return f"{JOURNEYS}/{journey.id}/quiz.md"
+
+
 def team_path(team: Team) -> str:
     # `index` is the team list itself.
     return f"{CHECKLISTS}/{'team-index' if team.slug == 'index' else team.slug}.md"
