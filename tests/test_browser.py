@@ -335,6 +335,7 @@ def _hand_written_pages() -> dict[str, str]:
 #: One page of every kind the plugin generates. A new kind of page goes here.
 GENERATED_PAGES = {
     "journeys index": "journeys/",
+    "changes": "changes/",
     "journey overview": "journeys/goi-tong-dai/",
     "stage": "journeys/goi-tong-dai/lien-he-tong-dai/",
     "journey checklist": "journeys/goi-tong-dai/checklist/",

@@ -88,7 +88,7 @@ def test_navigation_lists_journeys_and_stages_in_order(sample_site: Project) -> 
     labels = [li.find(["a", "label"]).get_text(" ", strip=True) for li in top]
     assert labels[:2] == ["Trang chủ", "Phương pháp"]
     assert labels[2:] == ["Đề xuất thay đổi", "Hành trình", "Checklist theo bộ phận", "Cải tiến",
-                          "Bản đồ cần xem lại", "Tiến độ học tập", "Thuật ngữ"]
+                          "Bản đồ cần xem lại", "Có gì thay đổi", "Tiến độ học tập", "Thuật ngữ"]
     journeys_section = top[3]
     for journey in SAMPLE.journeys:
         links = [a["href"] for a in journeys_section.select("a.md-nav__link[href]")
@@ -178,7 +178,7 @@ def test_english_site_without_explicit_nav(project) -> None:
     labels = [li.find(["a", "label"]).get_text(" ", strip=True) for li in top]
     # MkDocs' own folder sections for the generated pages are replaced, not repeated.
     assert labels == ["Home", "Journeys", "Team checklists", "Improvements", "Maps to review",
-                      "My progress"]
+                      "What changed", "My progress"]
     assert "Emotion (as-is → target)" in page.get_text()
     assert len(page.select("article input[type=checkbox]")) == 3
 

@@ -51,6 +51,14 @@ class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Under ``mkdocs serve``, write the throwaway site to memory (``/dev/shm``, when it exists
     and has 1 GiB free) instead of a temporary folder on disk."""
 
+    changes_since = c.Type(str, default="auto")
+    """The release the page of changes (``changes/``) compares with: ``auto`` (the newest git
+    tag matching ``changes_tag_pattern`` before ``HEAD``), a git revision, or ``none`` (no
+    page)."""
+
+    changes_tag_pattern = c.Type(str, default="v*")
+    """The tags that mark releases, as a ``git describe --match`` pattern."""
+
     # Declared: mkdocs cannot infer one type from a tuple of types.
     build_date: c.Optional[str | datetime.date] = c.Optional(c.Type((str, datetime.date)))
     """The day improvements are judged overdue against (``YYYY-MM-DD``), and journeys stale;

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import hashlib
 import html
 import os
 from collections.abc import Callable
@@ -29,12 +30,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from .cache import Cache
+from .cache import Cache, Recent
 from .config import JourneybookConfig
 from .errors import JourneybookError
 from .i18n import LanguageError, is_available, labels
 from .playbook import Playbook, build_date
 from .rebuild import FinishedPages, GeneratedPage, RenderedPages, ServedSite, markdown_settings
+from .review.chart import comparison_chart
+from .review.release import NONE, Release, Releases
 from .site import Site, build
 from .site.charts import Drawing, worker_pool
 from .site.pages import Memo, NavItem
@@ -89,6 +92,8 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         self.rendered = RenderedPages()
         self.finished = FinishedPages()
         self.served = ServedSite()
+        self.releases = Releases()
+        self.release_charts: Recent[bytes] = Recent()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -187,11 +192,13 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         if self.serving and self._pool is None:
             # Kept while serving: an edit's few charts are drawn at once, beside the pages.
             self._pool = worker_pool(self.config.max_workers or os.cpu_count() or 1)
+        release, release_charts = self._release(playbook)
         built = build(playbook, self.language, self._build_date(), glossary, cache.charts,
                       self.config.max_workers or None, memo=self.journey_pages,
                       group=self.config.group_journeys,
                       pool=self._pool if self.serving else None,
-                      stale_after=self._stale_after())
+                      stale_after=self._stale_after(),
+                      release=release, release_charts=release_charts)
         self.site = built.site
         self.rendered.next_build(cache.pages, markdown_settings(config))
         cache.pages.prune()
@@ -229,6 +236,29 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
                  len(self.site.pages), len(playbook.journeys), built.stats.rendered,
                  built.stats.cached)
         return files
+
+    def _release(self, playbook: Playbook) -> tuple[Release | None, dict[str, bytes]]:
+        """The journeys' changes since the previous release, and a before/after picture of
+        each changed curve (drawn once per change while serving)."""
+        if self.config.changes_since.strip().lower() == NONE:
+            return None, {}
+        release = self.releases.changes_since(
+            self.root, self.journeys_dir, playbook.journeys, self.config.changes_since.strip(),
+            self.config.changes_tag_pattern)
+        self.release_charts.next_build()
+        charts: dict[str, bytes] = {}
+        for change in release.changes:
+            if change.before is None or change.after is None or not change.curve_changed:
+                continue
+            key = hashlib.sha256((change.before.model_dump_json() + "\0" +
+                                  change.after.model_dump_json() + "\0" +
+                                  (self.language or "")).encode()).hexdigest()
+            svg = self.release_charts.get(key)
+            if svg is None:
+                svg = comparison_chart([change], self.language)
+                self.release_charts.put(key, svg)
+            charts[change.id] = svg
+        return release, charts
 
     def _warn_about_cache(self) -> None:
         warning = self._cache.warning(self.config.cache_dir) if self._cache else None

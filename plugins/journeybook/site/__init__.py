@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..cache import ChartCache
 from ..playbook import STALE_AFTER, Playbook
 from .charts import Drawing, RenderStats, render_all
 from .pages import Memo, Site, build_site
+
+if TYPE_CHECKING:
+    from ..review.release import Release
 
 
 @dataclass(frozen=True)
@@ -41,13 +46,15 @@ def build(playbook: Playbook, language: str | None = None, today: datetime.date 
           glossary: list[tuple[str, str]] | None = None, cache: ChartCache | None = None,
           workers: int | None = None, memo: Memo | None = None,
           group: bool | None = None, pool: ProcessPoolExecutor | None = None,
-          stale_after: int = STALE_AFTER) -> BuiltSite:
+          stale_after: int = STALE_AFTER, release: Release | None = None,
+          release_charts: Mapping[str, bytes] | None = None) -> BuiltSite:
     """Pages, then charts (drawn while the caller goes on): what the plugin,
     ``journeybook generate`` and the benchmark build. ``memo``, ``group`` and
-    ``stale_after``: see
+    ``stale_after``, ``release``, ``release_charts``: see
     :func:`~journeybook.site.pages.build_site`; ``pool``: see
     :class:`~journeybook.site.charts.Drawing`."""
-    site = build_site(playbook, language, today, glossary, memo, group, stale_after)
+    site = build_site(playbook, language, today, glossary, memo, group, stale_after, release,
+                      release_charts)
     return BuiltSite(site, Drawing(site.charts, cache, workers or os.cpu_count() or 1, pool))
 
 

@@ -13,9 +13,9 @@ import hashlib
 import importlib.resources
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -38,6 +38,8 @@ from .escape import alt, cell, escape_text, indented, inline, quoted, score
 from .paths import (
     ACTIONS,
     ASSETS,
+    CHANGES,
+    CHANGES_FOLDER,
     CHECKLISTS,
     GLOSSARY,
     JOURNEYS,
@@ -112,6 +114,9 @@ TEMPLATES.filters.update(
     inline=inline, cell=cell, quoted=quoted, indented=indented, score=score, alt=alt
 )
 
+
+if TYPE_CHECKING:
+    from ..review.release import Release
 
 #: A line by itself in a template: where one independent part of a page ends and the next
 #: begins. Each part must stand alone in Markdown: blank lines around the line, and headings
@@ -390,7 +395,8 @@ def build_site(playbook: Playbook, language: str | None = None,
                today: datetime.date | None = None,
                glossary: list[tuple[str, str]] | None = None,
                memo: Memo | None = None, group: bool | None = None,
-               stale_after: int = STALE_AFTER) -> Site:
+               stale_after: int = STALE_AFTER, release: Release | None = None,
+               release_charts: Mapping[str, bytes] | None = None) -> Site:
     """Every generated page of the playbook, and where each goes in the navigation.
 
     ``today`` decides which improvements are overdue (default: the real date); with a
@@ -399,7 +405,9 @@ def build_site(playbook: Playbook, language: str | None = None,
     their group (``group:``, else their owner); None does so above
     :data:`GROUP_JOURNEYS_ABOVE` journeys. A journey last evaluated more than
     ``stale_after`` days before ``today``, or never, is stale: its pages say so, and the page
-    of maps to review lists it.
+    of maps to review lists it. With a ``release`` (the changes since the previous one, and
+    ``release_charts``, a before/after SVG by journey id) a page lists the changes and every
+    page of a changed journey links to its entry there.
     """
     today = today or datetime.date.today()
     renderer = _Renderer(playbook, language, memo)
@@ -408,13 +416,17 @@ def build_site(playbook: Playbook, language: str | None = None,
     keys = {journey.id: _journey_key(playbook, journey, language, today, stale_after)
             for journey in playbook.journeys}
     sections: dict[str, NavItem] = {}
+    changed = {c.id for c in release.changes if c.after is not None} if release else set()
     for journey in playbook.journeys:
         made = memo.get(keys[journey.id]) if memo is not None else None
         if made is None:
             made = _journey_pages(playbook, journey, language, today, stale_after)
             if memo is not None:
                 memo.put(keys[journey.id], made)
-        renderer.site.pages.update(made.pages)
+        pages = made.pages
+        if release is not None and journey.id in changed:
+            pages = {path: _with_notice(page, release, t) for path, page in pages.items()}
+        renderer.site.pages.update(pages)
         renderer.site.charts.update(made.charts)
         sections[journey.id] = made.nav
 
@@ -471,6 +483,13 @@ def build_site(playbook: Playbook, language: str | None = None,
         NavItem(t["maps_to_review"], MAPS_TO_REVIEW),
         NavItem(t["progress"], PROGRESS),
     ]
+    if release is not None:
+        charts = {}
+        for journey_id, svg in (release_charts or {}).items():
+            charts[journey_id] = f"{CHANGES_FOLDER}/{journey_id}.svg"
+            renderer.site.assets[charts[journey_id]] = svg
+        renderer.render("changes.md.j2", CHANGES, release=release, charts=charts)
+        renderer.site.nav.insert(-1, NavItem(t["changes"], CHANGES))
     if glossary is not None:
         terms = sorted({term.casefold(): (term, d) for term, d in glossary}.values(),
                        key=lambda pair: pair[0].casefold())
@@ -494,6 +513,17 @@ def _by_status(
                             key=_urgency))
             for status in _STATUS_ORDER
             if any(a.improvement.status == status for a in improvements)]
+
+
+def _with_notice(page: SitePage, release: Release, t: Mapping[str, str]) -> SitePage:
+    """A changed journey's page with a notice under its title, linking to the journey's entry
+    on the page of changes."""
+    title, _, rest = page.content.partition("\n")
+    link = posixpath.relpath(CHANGES, posixpath.dirname(page.path))
+    notice = (f'!!! info "{quoted(t["changed_notice_title"])}"\n\n    '
+              + t["changed_notice"].format(since=inline(release.since or ""),
+                                           link=f"{link}#{page.path.split('/')[1]}") + "\n")
+    return replace(page, content=f"{title}\n\n{notice}{rest}", chunks=())
 
 
 def _progress_rows(journey: Journey, t: Mapping[str, str]) -> list[tuple[str, str, int]]:

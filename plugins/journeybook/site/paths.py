@@ -13,6 +13,9 @@ ACTIONS = "actions"
 ASSETS = {"assets/journeybook/journeybook.js": "journeybook.js",
           "assets/journeybook/journeybook.css": "journeybook.css"}
 GLOSSARY = "glossary.md"
+#: The journeys' changes since the previous release, and its before/after pictures.
+CHANGES_FOLDER = "changes"
+CHANGES = f"{CHANGES_FOLDER}/index.md"
 #: The reader's own progress (filled in by the script from the browser's storage).
 PROGRESS = "progress/index.md"
 #: The maps to review (stale journeys). Top level: under `journeys/` it could clash with a
