@@ -473,8 +473,10 @@ def build_site(playbook: Playbook, language: str | None = None,
     renderer.render("review.md.j2", MAPS_TO_REVIEW, stale=playbook.stale(today, stale_after),
                     stale_after=stale_after, today=today)
 
-    renderer.render("progress.md.j2", PROGRESS, journeys=[
-        (journey, _progress_rows(journey, t)) for journey in playbook.journeys])
+    renderer.render("progress.md.j2", PROGRESS, parts=[
+        renderer.part("progress_part.md.j2", PROGRESS, keys[journey.id], journey=journey,
+                      rows=_progress_rows(journey, t))
+        for journey in playbook.journeys])
 
     renderer.site.nav = [
         NavItem(t["journeys"], children=tuple(journey_nav)),
