@@ -81,6 +81,13 @@ def test_progress_counts_pages_opened_and_ticks_and_clears(browser, sample_url: 
     assert "Đã mở" in summary.inner_text()
     assert not page.locator("p.jb-study").is_visible()
     page.screenshot(path=str(tmp_path / "progress.png"), full_page=True)
+    # Printed: one A4 page to sign, without the button.
+    page.emulate_media(media="print")
+    assert not page.locator("button.jb-study__reset").is_visible()
+    assert "Chữ ký người hướng dẫn" in page.locator("article").inner_text()
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.emulate_media(media="screen")
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("button.jb-study__reset").click()
