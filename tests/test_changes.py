@@ -86,3 +86,15 @@ def test_changes_since_none_makes_no_page(project) -> None:
         "  - journeybook\n", "  - journeybook:\n      changes_since: none\n"), "utf-8")
     p.build()
     assert not (p.root / "site" / "changes").exists()
+
+
+def test_a_changes_since_that_is_not_a_revision_is_reported(project) -> None:
+    p = _released_twice(project)
+    mkdocs_yml = p.root / "mkdocs.yml"
+    for since, why in (("no-such-tag", "cannot be read"), ("--output=x", "not a git revision")):
+        mkdocs_yml.write_text(mkdocs_yml.read_text("utf-8").split("  - journeybook")[0]
+                              + f"  - journeybook:\n      changes_since: '{since}'\n", "utf-8")
+        p.build()
+        text = " ".join(p.html("changes").select_one("article").get_text(" ").split())
+        assert why in text, text
+        assert p.html("journeys/kettle").select_one("article .admonition.info") is None

@@ -52,6 +52,8 @@ class Releases:
                              "HEAD^").strip()
             except GitError:
                 return Release(reason="no-tag")
+        if since.startswith("-"):  # a revision, never an option for git
+            return Release(since=since, reason="not a git revision")
         try:
             commit = _git(repo, "rev-parse", "--verify", "--quiet",
                           f"{since}^{{commit}}").strip()
