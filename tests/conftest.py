@@ -154,6 +154,15 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return sample
 
 
+@pytest.fixture(scope="session")
+def sample_url(sample_site: Project) -> Iterator[str]:
+    """The built sample, served over HTTP on 127.0.0.1 for the browser tests."""
+    url, server = serve(sample_site.root / "site")
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture
 def sample_copy(tmp_path: Path, sample_site: Project) -> Project:
     """A copy of the sample's sources in ``tmp_path``, not built yet, with the built sample's

@@ -132,13 +132,6 @@ def test_search_results_show_injected_text_as_text(browser, evil_site: str) -> N
     assert dialogs == []
 
 
-@pytest.fixture(scope="module")
-def sample_url(sample_site: Project) -> Iterator[str]:
-    url, server = serve(sample_site.root / "site")
-    yield url
-    server.shutdown()
-    server.server_close()
-
 
 SCREENS = {
     "home": "",

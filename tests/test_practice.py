@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -20,7 +20,7 @@ from journeybook.site.escape import signed
 from journeybook.site.practice import MOST_QUESTIONS, PracticeQuestion, practice_questions
 from journeybook.slug import slugify
 
-from .conftest import CHROMIUM, ROOT, Project, examples, serve
+from .conftest import CHROMIUM, ROOT, Project, examples
 
 EN = labels("en")
 LAYERS = ("systems", "procedures", "interactions")
@@ -239,13 +239,6 @@ def test_the_built_sample_has_a_practice_quiz_per_journey(sample_site: Project,
         nav = [a["href"] for a in overview.select("nav.md-nav--primary a.md-nav__link[href]")]
         assert nav[nav.index("checklist/") + 1] == "quiz/"
 
-
-@pytest.fixture(scope="module")
-def sample_url(sample_site: Project) -> Iterator[str]:
-    url, server = serve(sample_site.root / "site")
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.browser

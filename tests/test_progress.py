@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from journeybook import Playbook
 from journeybook.site.pages import build_site
 
-from .conftest import CHROMIUM, ROOT, Project, serve
+from .conftest import CHROMIUM, ROOT
 
 DASH = "\u2013"  # what an empty cell shows
 
@@ -37,13 +36,6 @@ def test_the_progress_page_lists_every_journeys_pages_with_their_checklist_items
     # Nothing is claimed before the script has read the browser's storage.
     assert "✓" not in page
 
-
-@pytest.fixture(scope="module")
-def sample_url(sample_site: Project) -> Iterator[str]:
-    url, server = serve(sample_site.root / "site")
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.browser

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from .conftest import CHROMIUM, Project, serve
+from .conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,13 +14,6 @@ pytestmark = [
 ONE = "journeys/goi-tong-dai/lien-he-tong-dai/"  # one question, one right choice (1)
 SEVERAL = "journeys/goi-tong-dai/sau-ho-tro/"  # one question, right choices 1 and 2
 
-
-@pytest.fixture(scope="module")
-def sample_url(sample_site: Project) -> Iterator[str]:
-    url, server = serve(sample_site.root / "site")
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 def _score(page) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -67,6 +68,17 @@ def _output_format(args: argparse.Namespace) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _build_date(args: argparse.Namespace) -> datetime.date | None:
+    """``--build-date`` (default: SOURCE_DATE_EPOCH, else today), or None once the user has
+    been told it is not a date."""
+    try:
+        return build_date(args.build_date)
+    except ValueError:
+        print(f"error: --build-date `{args.build_date}` is not a date; write it as YYYY-MM-DD",
+              file=sys.stderr)
+        return None
+
+
 def _project(journeys: str) -> Path:
     """The folder the CLI reads from and names files relative to: the current folder, or, for
     a journeys folder given outside it, the folder that holds that one. Nothing outside it is
@@ -108,11 +120,8 @@ def _check(args: argparse.Namespace) -> int:
         print(f"error: --max-age {max_age} is not a number of days; give 0 or more",
               file=sys.stderr)
         return 1
-    try:
-        today = build_date(args.build_date)
-    except ValueError:
-        print(f"error: --build-date `{args.build_date}` is not a date; write it as YYYY-MM-DD",
-              file=sys.stderr)
+    today = _build_date(args)
+    if today is None:
         return 1
     playbook = _load(args)
     if playbook is None:
@@ -310,11 +319,8 @@ def _generate(args: argparse.Namespace) -> int:
         except JourneybookError as exc:
             _report(exc.problems, _output_format(args))
             return 1
-    try:
-        today = build_date(args.build_date)
-    except ValueError:
-        print(f"error: --build-date `{args.build_date}` is not a date; write it as YYYY-MM-DD",
-              file=sys.stderr)
+    today = _build_date(args)
+    if today is None:
         return 1
     if args.stale_after < 0:
         print(f"error: --stale-after {args.stale_after} is not a number of days; give 0 or "

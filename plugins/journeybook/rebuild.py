@@ -210,7 +210,6 @@ class RenderedPages:
         self.store: Store | None = None
         self.settings = ""
         self.links = LinkRecording()
-        self.hits = self.misses = 0
         self._files: Files | None = None
         self._files_count = 0
         self._digest = ""
@@ -249,7 +248,6 @@ class RenderedPages:
         self.joined.next_build()
         self.digests.next_build()
         self.store, self.settings = store, settings
-        self.hits = self.misses = 0
 
     def key(self, page: Page) -> str:
         digest = hashlib.sha256()
@@ -381,9 +379,7 @@ class GeneratedPage(Page):
         key = rendered.key(self)
         entry = rendered.get(key, self, files)
         if entry is not None:
-            rendered.hits += 1
             return entry
-        rendered.misses += 1
         found: list[str] = []
         rendered.links.found = found
         warnings = _Warnings()
