@@ -7,6 +7,7 @@ The models know nothing of files or positions (that is ``source``) nor of sites 
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
@@ -16,7 +17,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -27,8 +30,10 @@ from pydantic_core import PydanticCustomError
 from .slug import MAX_SLUG_LENGTH, SLUG_REGEX, shown, slug_problem, slugify
 
 SUPPORTED_SCHEMAS = (1,)
+#: The most personas one map follows: more lines than this on a chart cannot be told apart.
+MAX_PERSONAS = 8
 #: Page names generated inside a journey folder; a stage id must not take them.
-RESERVED_STAGE_IDS = frozenset({"checklist", "evaluations", "index", "quiz"})
+RESERVED_STAGE_IDS = frozenset({"blueprint", "checklist", "evaluations", "index", "quiz"})
 
 
 def _in_range(low: int, high: int) -> Callable[[int], int]:
@@ -98,10 +103,18 @@ class _Model(BaseModel):
 
 
 class Persona(_Model):
+    #: How touchpoints and notes name this persona in by-persona scores; default: the slug of
+    #: its name.
+    id: Slug
     name: Text
     description: Text = ""
     goals: list[Text] = []
     frustrations: list[Text] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_name(cls, data: Any) -> Any:
+        return _default_id(data, example="khach-hang-1")
 
 
 class NpsMetric(_Model):
@@ -139,11 +152,27 @@ class Layers(_Model):
         return bool(self.systems or self.procedures or self.interactions)
 
 
+#: How much an improvement would change the experience, or what it would cost: 1 (low),
+#: 2 (medium), 3 (high).
+Rating = Annotated[int, _whole(1, 3), AfterValidator(_in_range(1, 3))]
+
+
 class Improvement(_Model):
     action: Text
     owner: Text = ""
     status: Status = "planned"
     due: Day | None = None
+    impact: Rating | None = None
+    effort: Rating | None = None
+
+    @property
+    def rated(self) -> bool:
+        return self.impact is not None and self.effort is not None
+
+    @property
+    def quick_win(self) -> bool:
+        """High impact for low effort: where to start."""
+        return self.impact == 3 and self.effort == 1
 
 
 def _choice(value: str) -> str:
@@ -302,17 +331,65 @@ class ReviewQuestion(_Model):
         return isinstance(self.correct, list)
 
 
-def _default_id(data: Any) -> Any:
-    """Give a stage or touchpoint without `id` the slug of its name."""
+def _default_id(data: Any, example: str = "buoc-1") -> Any:
+    """Give a stage, touchpoint or persona without `id` the slug of its name."""
     if isinstance(data, dict) and "id" not in data and isinstance(data.get("name"), str):
         derived = slugify(data["name"])
         if not derived:
             raise PydanticCustomError(
                 "no_id",
-                "cannot make an id from this name; add an `id:` such as `buoc-1`",
+                "cannot make an id from this name; add an `id:` such as `{example}`",
+                {"example": example},
             )
         return {**data, "id": derived}
     return data
+
+
+def _feeling_shape(value: Any) -> Any:
+    # Checked before pydantic's union, which would report one error per member of
+    # `int | dict[str, int]` under names the author never wrote.
+    if value is None or type(value) is int:
+        return value
+    if isinstance(value, dict):
+        if not value:
+            raise PydanticCustomError(
+                "empty_by_persona",
+                "an empty mapping; write one number for every persona, or a mapping such as "
+                "`{chi-ha: -1, anh-minh: 1}`")
+        return value
+    if isinstance(value, (float, bool)):
+        raise PydanticCustomError(
+            "feeling_type", "must be a whole number, got {got}",
+            {"got": f"a decimal number `{value}`" if isinstance(value, float)
+             else _shown_value(value)})
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        raise PydanticCustomError("feeling_type", "must be a whole number, got {got}",
+                                  {"got": _shown_value(value.strip())})
+    raise PydanticCustomError(
+        "feeling_type",
+        "must be a whole number from -2 to 2, or a number per persona such as "
+        "`{chi-ha: -1, anh-minh: 1}`, got {got}", {"got": _shown_value(value)})
+
+
+#: The tags pydantic puts in an error's location inside a `Feeling`; `source` drops them, so
+#: messages point at what the author wrote.
+FEELING_TAGS = ("<one number>", "<by persona>")
+
+#: An emotion for every persona at once, or one per persona by persona id. A discriminated
+#: union: errors come from the shape written only, not from every member of the union.
+Feeling = Annotated[
+    Annotated[Emotion, Tag(FEELING_TAGS[0])] | Annotated[dict[Slug, Emotion], Tag(FEELING_TAGS[1])],
+    Discriminator(lambda value: FEELING_TAGS[isinstance(value, dict)]),
+    BeforeValidator(_feeling_shape),
+]
+
+
+def _by_persona(value: int | dict[str, int] | None, persona: str) -> int | None:
+    if value is None or isinstance(value, int):
+        return value
+    if persona in value:
+        return value[persona]
+    return round(sum(value.values()) / len(value)) if not persona else None
 
 
 class Touchpoint(_Model):
@@ -330,9 +407,12 @@ class Touchpoint(_Model):
     #: Research behind `emotion` (interviews, surveys, ticket analysis, call recordings …).
     evidence: list[Text] = []
     desired: Desired = Desired()
-    emotion: Emotion
-    target: Emotion | None = None
+    #: How the customer feels: one number, or one per persona (`{persona-id: number}`).
+    emotion: Feeling
+    target: Feeling | None = None
     moment_of_truth: bool = False
+    #: Where this touchpoint continues: another journey's id, or `<journey-id>/<stage-id>`.
+    link: Text = ""
     layers: Layers = Layers()
     checklist: list[Text] = []
     improvements: list[Improvement] = []
@@ -342,9 +422,40 @@ class Touchpoint(_Model):
     def _id_from_name(cls, data: Any) -> Any:
         return _default_id(data)
 
+    def emotion_for(self, persona: str) -> int:
+        """The emotion of one persona (a plain number is every persona's). ``""`` asks for
+        the only value, or the rounded mean of a mapping."""
+        found = _by_persona(self.emotion, persona)
+        return found if found is not None else round(self.mean_emotion)
+
+    def target_for(self, persona: str) -> int | None:
+        return _by_persona(self.target, persona)
+
+    @property
+    def emotions(self) -> list[int]:
+        """The emotions written: one for a plain number, one per persona for a mapping."""
+        return [self.emotion] if isinstance(self.emotion, int) else list(self.emotion.values())
+
+    @property
+    def mean_emotion(self) -> float:
+        return sum(self.emotions) / len(self.emotions)
+
+    @property
+    def per_persona(self) -> bool:
+        return isinstance(self.emotion, dict) or isinstance(self.target, dict)
+
     @property
     def is_pain_point(self) -> bool:
-        return self.emotion < 0
+        """Some customer feels bad here (with several personas: any one of them)."""
+        return min(self.emotions) < 0
+
+    @property
+    def link_journey(self) -> str | None:
+        return self.link.partition("/")[0] if self.link else None
+
+    @property
+    def link_stage(self) -> str | None:
+        return self.link.partition("/")[2] or None if self.link else None
 
 
 class Stage(_Model):
@@ -369,7 +480,11 @@ class Journey(_Model):
     #: The navigation group this journey is listed under (for example a product line or a
     #: business unit); default: its owner.
     group: Text = ""
-    persona: Persona | None = None
+    #: The shorthand for a journey with one persona; read into ``personas``.
+    persona: Persona | None = Field(default=None, exclude=True)
+    #: The customer groups the map follows (up to :data:`MAX_PERSONAS`), each with an id that
+    #: by-persona emotions use.
+    personas: Annotated[list[Persona], Field(max_length=MAX_PERSONAS)] = []
     metrics: Metrics = Metrics()
     stages: list[Stage] = Field(min_length=1)
     #: The folder name; not written in the YAML.
@@ -387,6 +502,32 @@ class Journey(_Model):
             journey_id = (info.context or {}).get("journey_id", "")
             return {**data, "id": journey_id}
         return data
+
+    @field_validator("personas")
+    @classmethod
+    def _one_way(cls, value: list[Persona], info: ValidationInfo) -> list[Persona]:
+        if value and info.data.get("persona") is not None:
+            raise PydanticCustomError(
+                "persona_and_personas",
+                "write either `persona:` (one persona) or `personas:` (a list), not both; "
+                "move the `persona:` into this list")
+        return value
+
+    @model_validator(mode="after")
+    def _persona_into_personas(self) -> Journey:
+        if self.persona is not None:
+            self.personas = [self.persona]
+            self.persona = None
+        return self
+
+    @property
+    def primary(self) -> Persona | None:
+        """The first persona: the one a single number speaks for in a quiz question."""
+        return self.personas[0] if self.personas else None
+
+    @property
+    def persona_ids(self) -> list[str]:
+        return [p.id for p in self.personas]
 
     @field_validator("schema_version")
     @classmethod
@@ -418,10 +559,50 @@ class Journey(_Model):
         return sum(len(stage.touchpoints) for stage in self.stages)
 
     def consistency_problems(self) -> list[tuple[DataPath, str]]:
-        """Rules across fields (unique ids, reserved page names) as ``(data path, message)``."""
-        return id_problems(
+        """Rules across fields (unique ids, reserved page names, persona ids) as
+        ``(data path, message)``."""
+        problems = id_problems(
             [(stage.id, [t.id for t in stage.touchpoints]) for stage in self.stages]
         )
+        ids = self.persona_ids
+        seen: set[str] = set()
+        for p, persona_id in enumerate(ids):
+            if persona_id in seen:
+                problems.append((("personas", p, "id"),
+                                 f"duplicate persona id `{persona_id}`; persona ids must be "
+                                 "unique in a journey: add a distinct `id:`"))
+            seen.add(persona_id)
+        for s, stage in enumerate(self.stages):
+            for t, touchpoint in enumerate(stage.touchpoints):
+                for key in ("emotion", "target"):
+                    where: DataPath = ("stages", s, "touchpoints", t, key)
+                    problems += persona_problems(getattr(touchpoint, key), ids, where,
+                                                 every=True)
+        return problems
+
+
+def persona_problems(value: object, personas: list[str], where: DataPath,
+                     every: bool) -> list[tuple[DataPath, str]]:
+    """What is wrong with a by-persona mapping (``value``) given the journey's persona ids:
+    unknown ids (with a suggestion) and, when ``every``, personas left out."""
+    if not isinstance(value, dict):
+        return []
+    if not personas:
+        return [(where, "a number per persona needs the journey's `personas:`; write one "
+                        "number, or add the personas")]
+    problems: list[tuple[DataPath, str]] = []
+    for persona_id in value:
+        if persona_id not in personas:
+            hint = difflib.get_close_matches(str(persona_id), personas, n=1)
+            problems.append(((*where, persona_id),
+                             f"`{persona_id}` is not a persona of this journey"
+                             + (f" (did you mean `{hint[0]}`?)" if hint else "")
+                             + f"; the persona ids are {', '.join(personas)}"))
+    missing = [p for p in personas if p not in value]
+    if every and missing and not problems:
+        problems.append((where, f"no number for {', '.join(f'`{p}`' for p in missing)}: give "
+                                "every persona a number, or write one number for all"))
+    return problems
 
 
 DataPath = tuple[str | int, ...]
@@ -472,14 +653,20 @@ class Evaluation(_Model):
     title: Text = ""
     evaluators: list[Text] = []
     method: Text = ""
-    #: Measured emotion of the touchpoints evaluated, by touchpoint id.
-    scores: dict[str, Emotion] = {}
+    #: Measured emotion of the touchpoints evaluated, by touchpoint id: one number, or one
+    #: per persona measured (`{persona-id: number}`; a study may meet only some personas).
+    scores: dict[str, Feeling] = {}
     nps: Nps | None = None
     csat: Csat | None = None
     slug: str = Field(default="", exclude=True)
     body: str = Field(default="", exclude=True)
     #: Line of the file where ``body`` starts, for messages about it.
     body_line: int = Field(default=1, exclude=True)
+
+    def score_for(self, touchpoint: str, persona: str) -> int | None:
+        """What this round measured for a persona at a touchpoint (a plain number is every
+        persona's); None when it did not measure it."""
+        return _by_persona(self.scores.get(touchpoint), persona)
 
     @model_validator(mode="before")
     @classmethod

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import JourneyCache
-from .model import Evaluation, Improvement, Journey, Stage, Touchpoint
+from .model import Evaluation, Improvement, Journey, Persona, Stage, Touchpoint
 from .slug import slugify
 from .source import JOURNEY_FILE, load_sources
 
@@ -56,17 +56,31 @@ class Score:
 
 @dataclass(frozen=True)
 class Gap:
-    """A touchpoint measured below what it should be, and by how much."""
+    """A touchpoint measured below what it should be (for one persona), and by how much."""
 
     stage: Stage
     touchpoint: Touchpoint
     measured: Score
     #: The mapped `target`, or 0 when the map sets none.
     expected: int
+    #: Whose gap it is, when the map or the evaluation tells personas apart.
+    persona: Persona | None = None
 
     @property
     def size(self) -> int:
         return self.expected - self.measured.value
+
+
+@dataclass(frozen=True)
+class Link:
+    """A touchpoint whose journey continues in another journey (or another stage)."""
+
+    journey: Journey
+    stage: Stage
+    touchpoint: Touchpoint
+    target: Journey
+    #: The stage it continues in; None for the target journey as a whole.
+    target_stage: Stage | None
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,7 @@ class Playbook:
     #: journey id and note slug (the note's file name, unique in its journey).
     _readings: dict[tuple[str, str], _Reading] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+    _links: list[Link] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, journeys_dir: Path, base_dir: Path | None = None,
@@ -193,13 +208,15 @@ class Playbook:
                  if f.stale]
         return sorted(found, key=lambda f: (f.days is not None, -(f.days or 0)))
 
-    def scores(self, journey: Journey, touchpoint: Touchpoint) -> list[Score]:
-        """Every measurement of a touchpoint, oldest first."""
-        return [Score(e.scores[touchpoint.id], e) for e in self.evaluations_of(journey)
-                if touchpoint.id in e.scores]
+    def scores(self, journey: Journey, touchpoint: Touchpoint, persona: str = "") -> list[Score]:
+        """Every measurement of a touchpoint (for one persona, by id), oldest first. With no
+        persona named, a round that measured personas apart counts with their rounded mean."""
+        found = [(e.score_for(touchpoint.id, persona), e) for e in self.evaluations_of(journey)]
+        return [Score(value, e) for value, e in found if value is not None]
 
-    def latest_score(self, journey: Journey, touchpoint: Touchpoint) -> Score | None:
-        scores = self.scores(journey, touchpoint)
+    def latest_score(self, journey: Journey, touchpoint: Touchpoint,
+                     persona: str = "") -> Score | None:
+        scores = self.scores(journey, touchpoint, persona)
         return scores[-1] if scores else None
 
     def mentions(self, journey: Journey, evaluation: Evaluation) -> dict[int, Touchpoint]:
@@ -232,7 +249,8 @@ class Playbook:
 
     def is_assumption(self, journey: Journey, touchpoint: Touchpoint) -> bool:
         """True when neither research (`evidence`) nor any evaluation backs its emotion."""
-        return not touchpoint.evidence and self.latest_score(journey, touchpoint) is None
+        return not touchpoint.evidence and not any(
+            touchpoint.id in e.scores for e in self.evaluations_of(journey))
 
     def backed_by_evidence(self, journey: Journey) -> int:
         return sum(not self.is_assumption(journey, t) for _, t in journey.touchpoints())
@@ -242,12 +260,43 @@ class Playbook:
         have none), largest gap first: where to act first."""
         found = []
         for stage, touchpoint in journey.touchpoints():
-            latest = self.latest_score(journey, touchpoint)
-            expected = touchpoint.target if touchpoint.target is not None else 0
-            if latest is not None and latest.value < expected:
-                found.append(Gap(stage, touchpoint, latest, expected))
+            apart = touchpoint.per_persona or any(
+                isinstance(e.scores.get(touchpoint.id), dict)
+                for e in self.evaluations_of(journey))
+            for persona in journey.personas if apart else [None]:
+                persona_id = persona.id if persona else ""
+                latest = self.latest_score(journey, touchpoint, persona_id)
+                target = touchpoint.target_for(persona_id)
+                expected = target if target is not None else 0
+                if latest is not None and latest.value < expected:
+                    found.append(Gap(stage, touchpoint, latest, expected, persona))
         # sorted() is stable: equal gaps keep the journey's order.
         return sorted(found, key=lambda gap: -gap.size)
+
+    def links(self) -> list[Link]:
+        """Every touchpoint `link:` of the playbook, in journey order (checked when loading:
+        each names a journey, and a stage of it when it says one)."""
+        if self._links is None:
+            by_id = {j.id: j for j in self.journeys}
+            self._links = []
+            for journey in self.journeys:
+                for stage, touchpoint in journey.touchpoints():
+                    target = by_id.get(touchpoint.link_journey or "")
+                    if target is None:
+                        continue
+                    stage_id = touchpoint.link_stage
+                    target_stage = next((s for s in target.stages if s.id == stage_id), None)
+                    self._links.append(Link(journey, stage, touchpoint, target, target_stage))
+        return self._links
+
+    def links_from(self, journey: Journey) -> list[Link]:
+        """Where a journey's touchpoints continue ("continues in")."""
+        return [link for link in self.links() if link.journey.id == journey.id]
+
+    def links_to(self, journey: Journey) -> list[Link]:
+        """The touchpoints of other journeys (or of this one) that continue here
+        ("comes from")."""
+        return [link for link in self.links() if link.target.id == journey.id]
 
     def improvements(self, today: datetime.date) -> list[TrackedImprovement]:
         """Every improvement of every journey; overdue when due before ``today`` and not done."""

@@ -64,8 +64,10 @@ class FormatError(Exception):
 def _key_order(model: type[BaseModel] | None) -> list[str]:
     if model is None:
         return []
+    # Excluded fields come from the file (a journey's id, a note's body), except the
+    # `persona:` shorthand, which an author writes.
     return [field.alias or name for name, field in model.model_fields.items()
-            if not field.exclude]
+            if not field.exclude or name == "persona"]
 
 
 def _is_filler(line: str) -> bool:

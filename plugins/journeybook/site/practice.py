@@ -122,13 +122,16 @@ class _Maker:
         return [self.question("team", stage, tp, choices, right, team=self.teams[own])]
 
     def emotion(self, stage: Stage, tp: Touchpoint) -> list[PracticeQuestion]:
+        # Where personas feel differently, "how does the customer feel" has no one answer.
+        if not isinstance(tp.emotion, int) or isinstance(tp.target, dict):
+            return []
         # The whole scale, in its order: a scale read shuffled would confuse, not test.
         choices = tuple(self.feeling(level) for level in range(-2, 3))
         return [self.question("emotion", stage, tp, choices, tp.emotion + 3,
                               feeling=self.feeling(tp.emotion))]
 
     def target(self, stage: Stage, tp: Touchpoint) -> list[PracticeQuestion]:
-        if tp.target is None:
+        if not isinstance(tp.target, int) or not isinstance(tp.emotion, int):
             return []
         choices = tuple(self.feeling(level) for level in range(-2, 3))
         return [self.question("target", stage, tp, choices, tp.target + 3,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..model import Evaluation, Journey, Stage, Touchpoint
-from ..playbook import Gap, Playbook, Score
+from ..playbook import Gap, Link, Playbook, Score
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class TouchpointView:
     evaluations: tuple[Evaluation, ...]
     #: Neither research nor any evaluation backs its emotion.
     assumption: bool
+    #: The latest measurement of each persona, when the map or a note tells them apart.
+    latest_by_persona: tuple[tuple[str, Score | None], ...] = ()
+    #: Where the journey continues from here, if it does.
+    link: Link | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class StageView:
     #: Its position in the journey, from 1.
     number: int
     touchpoints: tuple[TouchpointView, ...]
+    #: Touchpoints of other journeys that continue in this stage.
+    comes_from: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,12 +50,21 @@ class JourneyView:
     #: How many touchpoints research or an evaluation backs.
     backed: int
     gaps: tuple[Gap, ...]
+    #: Where its touchpoints continue in other journeys, and where others continue in it.
+    continues_in: tuple[Link, ...] = ()
+    comes_from: tuple[Link, ...] = ()
+
+    @property
+    def gaps_by_persona(self) -> bool:
+        return any(gap.persona is not None for gap in self.gaps)
 
 
 def journey_view(playbook: Playbook, journey: Journey) -> JourneyView:
     return JourneyView(evaluations=tuple(playbook.evaluations_of(journey)),
                        backed=playbook.backed_by_evidence(journey),
-                       gaps=tuple(playbook.gaps(journey)))
+                       gaps=tuple(playbook.gaps(journey)),
+                       continues_in=tuple(playbook.links_from(journey)),
+                       comes_from=tuple(playbook.links_to(journey)))
 
 
 def stage_view(playbook: Playbook, journey: Journey, stage: Stage, number: int,
@@ -61,8 +76,19 @@ def stage_view(playbook: Playbook, journey: Journey, stage: Stage, number: int,
         found.append(f"{t['direct']}: {label('yes' if tp.direct else 'no')}")
         return tuple(found)
 
+    def apart(tp: Touchpoint) -> tuple[tuple[str, Score | None], ...]:
+        if len(journey.personas) < 2 or not any(
+                isinstance(e.scores.get(tp.id), dict) for e in playbook.evaluations_of(journey)):
+            return ()
+        return tuple((p.name, playbook.latest_score(journey, tp, p.id))
+                     for p in journey.personas)
+
+    links = {link.touchpoint.id: link for link in playbook.links_from(journey)
+             if link.stage.id == stage.id}
     return StageView(stage, number, tuple(
         TouchpointView(tp, facts(tp), playbook.latest_score(journey, tp),
                        tuple(playbook.evaluations_about(journey, tp)),
-                       playbook.is_assumption(journey, tp))
-        for tp in stage.touchpoints))
+                       playbook.is_assumption(journey, tp), apart(tp), links.get(tp.id))
+        for tp in stage.touchpoints),
+        tuple(link for link in playbook.links_to(journey)
+              if link.target_stage is not None and link.target_stage.id == stage.id))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
-from ..model import Evaluation, Journey
+from ..model import Evaluation, Journey, persona_problems
 from ..slug import SLUG_REGEX, is_slug, slug_problem, slugify
 from .messages import validate
 from .yaml import YamlDocument, parse_yaml, read_text
@@ -64,8 +64,13 @@ def load_evaluation(path: Path, file: str, journey: Journey,
                                            "the same"))
     known = [t.id for _, t in journey.touchpoints()]
     scores = data.get("scores")
-    for touchpoint_id in scores if isinstance(scores, dict) else ():
-        if touchpoint_id not in known:
+    scores = scores if isinstance(scores, dict) else {}
+    for touchpoint_id in scores:
+        if touchpoint_id in known:
+            problems += [located(where, why, key=len(where) > 2) for where, why in
+                         persona_problems(scores[touchpoint_id], journey.persona_ids,
+                                          ("scores", touchpoint_id), every=False)]
+        else:
             hint = difflib.get_close_matches(touchpoint_id, known, n=1)
             problems.append(located(
                 ("scores", touchpoint_id),

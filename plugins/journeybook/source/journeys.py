@@ -3,6 +3,7 @@ notes, with every problem of every file gathered into one error."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 from pathlib import Path
@@ -11,11 +12,19 @@ from pydantic import ValidationError
 
 from ..cache import JourneyCache
 from ..errors import JourneybookError, Problem
-from ..model import Evaluation, Journey, id_problems
+from ..model import DataPath, Evaluation, Journey, id_problems
 from ..slug import shown, slug_problem, slugify
 from .evaluations import load_evaluation, raw_ids
 from .messages import validate
-from .yaml import YamlDocument, decode_text, file_yaml, inside_project, parse_yaml, read_yaml
+from .yaml import (
+    YamlDocument,
+    decode_text,
+    file_yaml,
+    format_path,
+    inside_project,
+    parse_yaml,
+    read_yaml,
+)
 
 JOURNEY_FILE = "journey.yaml"
 
@@ -119,11 +128,53 @@ def load_sources(journeys_dir: Path, base_dir: Path | None = None,
             continue
         journeys.append(journey)
         evaluations[journey.id] = _evaluations_of(journey, path.parent, base, problems)
+    problems += link_problems(journeys, journeys_dir, base)
     if problems:
         raise JourneybookError(problems)
     if cache is not None:
         cache.prune()
     return journeys, evaluations
+
+
+def link_problems(journeys: list[Journey], journeys_dir: Path, base: Path) -> list[Problem]:
+    """Touchpoint `link:`s that lead nowhere: to no journey, or to no stage of it, each
+    located in its file with the nearest id as a suggestion. Links may form cycles."""
+    stages = {j.id: [s.id for s in j.stages] for j in journeys}
+    problems: list[Problem] = []
+    for journey in journeys:
+        wrong: list[tuple[DataPath, str]] = []
+        for s, stage in enumerate(journey.stages):
+            for t, touchpoint in enumerate(stage.touchpoints):
+                if touchpoint.link:
+                    why = _link_problem(touchpoint.link, journey.id, stages)
+                    if why:
+                        wrong.append((("stages", s, "touchpoints", t, "link"), why))
+        if wrong:
+            # Rare, so the file is read again for positions rather than keeping them all.
+            path = journeys_dir / journey.id / JOURNEY_FILE
+            file = _display(path, base)
+            positions = read_yaml(path, file).positions
+            problems += [Problem(file, *positions.locate(where), format_path(where), why)
+                         for where, why in wrong]
+    return problems
+
+
+def _link_problem(link: str, here: str, stages: dict[str, list[str]]) -> str | None:
+    journey_id, _, stage_id = link.partition("/")
+    if journey_id not in stages:
+        hint = difflib.get_close_matches(journey_id, list(stages), n=1)
+        return (f"there is no journey `{shown(journey_id)}`"
+                + (f" (did you mean `{hint[0]}`?)" if hint else "")
+                + "; `link` names another journey's folder, or `<journey-id>/<stage-id>`")
+    if "/" in link and stage_id not in stages[journey_id]:
+        hint = difflib.get_close_matches(stage_id, stages[journey_id], n=1)
+        return (f"journey `{journey_id}` has no stage `{shown(stage_id)}`"
+                + (f" (did you mean `{hint[0]}`?)" if hint else "")
+                + f"; its stages are {', '.join(stages[journey_id])}")
+    if journey_id == here and not stage_id:
+        return ("a touchpoint cannot continue in its own journey; name another journey, or "
+                "a stage of this one as `<journey-id>/<stage-id>`")
+    return None
 
 
 def _check_journeys_dir(journeys_dir: Path, base: Path) -> None:

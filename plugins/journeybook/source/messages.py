@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import Problem
-from ..model import DataPath, Journey
+from ..model import FEELING_TAGS, DataPath, Journey
 from .yaml import YamlDocument, format_path
 
 M = TypeVar("M", bound=BaseModel)
@@ -141,6 +141,11 @@ def _no_items(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str
     return f"needs at least one item; add one under `{_key_name(path)}:`"
 
 
+def _too_many(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
+    most = error.get("ctx", {}).get("max_length", "")
+    return f"at most {most} items here; remove some, or split the map in two"
+
+
 #: Pydantic's error type → the message an author can act on. A type not here and not a date
 #: type keeps pydantic's message, less the "Value error, " the format's own checks get.
 _MESSAGES: dict[str, _Explain] = {
@@ -158,6 +163,7 @@ _MESSAGES: dict[str, _Explain] = {
     "dict_type": _not_mapping,
     "model_attributes_type": _not_mapping,
     "too_short": _no_items,
+    "too_long": _too_many,
 }
 
 
@@ -187,7 +193,10 @@ def validate(model: type[M], document: YamlDocument, file: str, context: dict[st
         errors = exc.errors(include_url=False)
         misspelt = {tuple(e["loc"]) for e in errors if _is_unknown_key(e)}
         for error in errors:
-            loc: DataPath = tuple(error["loc"])
+            loc: DataPath = tuple(part for part in error["loc"] if part not in FEELING_TAGS)
+            # A bad key of a mapping (a persona id that is not an id): point at the key.
+            at_key = _is_unknown_key(error) or loc[-1:] == ("[key]",)
+            loc = loc[:-1] if loc[-1:] == ("[key]",) else loc
             if any(loc[: len(b)] == b for b in document.broken):
                 continue  # already reported: the value could not be read at all
             if error["type"] == "missing" and any(
@@ -199,5 +208,5 @@ def validate(model: type[M], document: YamlDocument, file: str, context: dict[st
             message = _message(error, loc, model)
             if (loc, message) not in seen:
                 seen.add((loc, message))
-                problems.append(located(loc, message, key=_is_unknown_key(error)))
+                problems.append(located(loc, message, key=at_key))
         return None, problems, located
