@@ -7,7 +7,9 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -283,3 +285,46 @@ def test_csv_text_never_becomes_a_spreadsheet_formula(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(journey))))
     assert rows[0]["touchpoint"] == "'=HYPERLINK(\"http://x\")"
     assert rows[2]["emotion"] == "-1"  # numbers stay numbers
+
+
+# --- several personas, links, impact and effort (issue 14) ---------------------------------
+
+PERSONAS = (FIXTURES / "personas.yaml").read_text("utf-8")
+
+
+def _schema_errors(data: object) -> list[str]:
+    validator = jsonschema.Draft202012Validator(journey_schema())
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(json.loads(json.dumps(data, default=str)))]
+
+
+def test_schema_describes_personas_links_and_ratings() -> None:
+    good = safe(PERSONAS)
+    assert _schema_errors(good) == []
+    touchpoint = journey_schema()["$defs"]["Touchpoint"]["properties"]
+    for key in ("emotion", "target", "link"):
+        assert "persona" in touchpoint[key]["description"] or key == "link"
+    assert "journey-id" in touchpoint["link"]["description"]
+
+    def broken(change: Callable[[dict[str, Any]], object]) -> list[str]:
+        data = safe(PERSONAS)
+        change(data)
+        return _schema_errors(data)
+
+    def form(data: dict[str, Any]) -> dict[str, Any]:
+        touchpoint: dict[str, Any] = data["stages"][1]["touchpoints"][0]
+        return touchpoint
+
+    assert broken(lambda d: d.update(personas=[{"name": f"P{n}"} for n in range(9)]))
+    assert broken(lambda d: d.update(persona={"name": "Lan"}))  # both at once
+    assert not broken(lambda d: (d.update(persona={"name": "Lan"}), d.pop("personas")))
+    assert broken(lambda d: form(d).update(emotion={"Chị Hà": -1}))  # not an id
+    assert broken(lambda d: form(d).update(emotion={}))
+    assert broken(lambda d: form(d).update(emotion={"chi-ha": 3, "anh-minh": 0}))
+    assert broken(lambda d: form(d).update(target={"chi-ha": "good"}))
+    assert not broken(lambda d: form(d).update(target=2))
+    assert not broken(lambda d: form(d).update(link="first-payment"))
+    assert broken(lambda d: form(d).update(link="First Payment"))
+    assert broken(lambda d: form(d).update(link="a/b/c"))
+    assert broken(lambda d: form(d)["improvements"][0].update(impact=4))
+    assert broken(lambda d: form(d)["improvements"][0].update(effort=0))
