@@ -20,6 +20,7 @@ from journeybook import Playbook
 from journeybook.authoring.fmt import format_yaml
 from journeybook.authoring.schema import SCHEMA_PATH, journey_schema
 from journeybook.cli import main
+from journeybook.model import Journey
 
 from .conftest import FIXTURES, ROOT, Project, write_journey
 
@@ -328,3 +329,42 @@ def test_schema_describes_personas_links_and_ratings() -> None:
     assert broken(lambda d: form(d).update(link="a/b/c"))
     assert broken(lambda d: form(d)["improvements"][0].update(impact=4))
     assert broken(lambda d: form(d)["improvements"][0].update(effort=0))
+
+
+def _personas_journey(tmp_path: Path) -> Journey:
+    """The two-persona fixture, loaded with the journey its link leads to."""
+    write_journey(tmp_path / "journeys", "account", PERSONAS)
+    write_journey(tmp_path / "journeys", "first-payment", SMALL.replace(
+        "  - name: Đặt hàng", "  - id: pay\n    name: Đặt hàng"))
+    return {j.id: j for j in Playbook.load(tmp_path / "journeys").journeys}["account"]
+
+
+def test_csv_and_json_carry_personas_links_and_ratings(tmp_path: Path) -> None:
+    from journeybook.authoring import to_csv, to_json
+
+    journey = _personas_journey(tmp_path)
+    reader = csv.DictReader(io.StringIO(to_csv(journey)))
+    assert reader.fieldnames is not None
+    assert reader.fieldnames[9:15] == ["emotion", "target", "emotion:chi-ha", "target:chi-ha",
+                                       "emotion:anh-minh", "target:anh-minh"]
+    website, hotline, form = rows = list(reader)
+    assert len(rows) == 3
+    assert (website["emotion:chi-ha"], website["emotion:anh-minh"]) == ("-1", "1")
+    assert website["emotion"] == "0"  # the mean of the personas'
+    assert (form["emotion"], form["target"], form["target:chi-ha"]) == ("-1", "", "")
+    # A plain number is every persona's.
+    assert (hotline["emotion:chi-ha"], hotline["emotion:anh-minh"]) == ("0", "0")
+    assert form["link"] == "first-payment/pay" and website["link"] == ""
+    assert form["improvements"] == "Fewer fields | A video guide"
+    assert (form["impact"], form["effort"]) == ("3 | 1", "1 | ")
+    data = json.loads(to_json(journey))
+    assert [p["id"] for p in data["personas"]] == ["chi-ha", "anh-minh"]
+    assert "persona" not in data
+    touchpoint = data["stages"][1]["touchpoints"][0]
+    assert touchpoint["emotion"] == {"chi-ha": -2, "anh-minh": 0}
+    assert touchpoint["link"] == "first-payment/pay"
+    assert [(i["impact"], i["effort"]) for i in touchpoint["improvements"]] == [(3, 1), (1, None)]
+    # One persona and no mapping: no columns per persona.
+    small = {j.id: j for j in Playbook.load(tmp_path / "journeys").journeys}["first-payment"]
+    header = next(csv.reader(io.StringIO(to_csv(small))))
+    assert not [name for name in header if ":" in name]
