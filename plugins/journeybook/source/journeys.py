@@ -47,7 +47,9 @@ def _journey_from(document: YamlDocument, file: str,
         if isinstance(document.data, dict) and () not in document.broken:
             problems.extend(located(p, m) for p, m in id_problems(raw_ids(document.data)))
         return None, problems
-    problems.extend(located(p, m) for p, m in journey.consistency_problems())
+    # An unknown persona id in `emotion: {id: …}` is pointed at where the id is written.
+    problems.extend(located(p, m, key=p[-2:-1] in (("emotion",), ("target",)))
+                    for p, m in journey.consistency_problems())
     return (None if problems else journey), problems
 
 
