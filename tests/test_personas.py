@@ -1,6 +1,9 @@
 """Several personas per journey, emotions and scores by persona, and links between journeys:
 what an author may write, the located errors for what they may not, and what the pages say."""
 
+# The pages separate a journey from its stage with a single right-pointing angle quote.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import textwrap
@@ -51,7 +54,8 @@ def with_emotion(value: str, personas: str = "[{name: Chị Hà}, {name: Anh Min
 def test_two_personas_read_with_ids_and_numbers_per_persona() -> None:
     journey, found = parse_journey(TWO, "journey.yaml", "kettle")
     assert found == [] and journey is not None
-    assert [(p.id, p.name) for p in journey.personas] == [("chi-ha", "Chị Hà"), ("minh", "Anh Minh")]
+    assert [(p.id, p.name) for p in journey.personas] == [("chi-ha", "Chị Hà"),
+                                                           ("minh", "Anh Minh")]
     search, reviews = journey.stages[0].touchpoints
     assert (search.emotion_for("chi-ha"), search.emotion_for("minh")) == (-1, 1)
     assert (search.target_for("chi-ha"), search.target_for("minh")) == (1, 2)
