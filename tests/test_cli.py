@@ -13,7 +13,7 @@ def test_check_passes_on_the_sample(capsys: pytest.CaptureFixture[str],
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["check"]) == 0
-    assert capsys.readouterr().out.startswith("ok: 3 journeys, ")
+    assert capsys.readouterr().out.startswith("ok: 4 journeys, ")
 
 
 def test_check_lists_every_problem_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str],
