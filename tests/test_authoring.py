@@ -174,7 +174,8 @@ def test_mermaid_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert main(["export", "goi-tong-dai", "--format", "mermaid"]) == 0
     diagram = capsys.readouterr().out
     assert diagram.startswith("journey\n    title ")
-    assert "      Điều hướng menu IVR: 1: CNTT\n" in diagram  # emotion -2 → score 1
+    # Emotion -2 → score 1; the actor is the journey's persona.
+    assert "      Điều hướng menu IVR: 1: Chị Nguyễn Thu Hà\n" in diagram
     (tmp_path / "j.mmd").write_text(diagram, "utf-8")
     monkeypatch.chdir(tmp_path)
     assert main(["import", "mermaid", "j.mmd", "--id", "copy"]) == 0
@@ -182,8 +183,9 @@ def test_mermaid_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     [copy] = Playbook.load(tmp_path / "journeys").journeys
     assert copy.title == original.title
     assert [s.name for s in copy.stages] == [s.name for s in original.stages]
-    assert [(t.name, t.emotion, t.team) for _, t in copy.touchpoints()] == [
-        (t.name, t.emotion, t.team) for _, t in original.touchpoints()]
+    assert [p.name for p in copy.personas] == [p.name for p in original.personas]
+    assert [(t.name, t.emotion) for _, t in copy.touchpoints()] == [
+        (t.name, t.emotion) for _, t in original.touchpoints()]
     assert main(["import", "mermaid", "j.mmd", "--id", "copy"]) == 1  # never overwrites
 
 
@@ -368,3 +370,52 @@ def test_csv_and_json_carry_personas_links_and_ratings(tmp_path: Path) -> None:
     small = {j.id: j for j in Playbook.load(tmp_path / "journeys").journeys}["first-payment"]
     header = next(csv.reader(io.StringIO(to_csv(small))))
     assert not [name for name in header if ":" in name]
+
+
+def test_mermaid_round_trip_keeps_personas_and_their_emotions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = _personas_journey(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "account", "--format", "mermaid", "-o", "account.mmd"]) == 0
+    diagram = (tmp_path / "account.mmd").read_text("utf-8")
+    # One task line per score, naming the personas that feel so; one line when all agree.
+    assert "      Website: 2: Chị Hà\n      Website: 4: Anh Minh\n" in diagram
+    assert "      Hotline: 3: Chị Hà, Anh Minh\n" in diagram
+    assert main(["import", "mermaid", "account.mmd", "--id", "copy"]) == 0
+    copy = {j.id: j for j in Playbook.load(tmp_path / "journeys").journeys}["copy"]
+    assert [(p.id, p.name) for p in copy.personas] == [
+        (p.id, p.name) for p in original.personas]
+    assert [(s.id, s.name) for s in copy.stages] == [(s.id, s.name) for s in original.stages]
+    assert [(t.name, t.emotion) for _, t in copy.touchpoints()] == [
+        (t.name, t.emotion) for _, t in original.touchpoints()]
+    assert main(["fmt", "--check", "journeys/copy/journey.yaml"]) == 0  # born formatted
+    capsys.readouterr()
+
+
+def test_mermaid_import_reads_actors_as_personas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "day.mmd").write_text(
+        "journey\n  title My working day\n  section Go to work\n"
+        "    Make tea: 5: Me\n    Do work: 1: Me, Cat\n"
+        "    Go upstairs: 3: Me\n    Go upstairs: 1: Cat\n", "utf-8")
+    assert main(["import", "mermaid", "day.mmd", "--id", "day"]) == 0
+    [journey] = Playbook.load(tmp_path / "journeys").journeys
+    assert [p.id for p in journey.personas] == ["me", "cat"]
+    assert [(t.name, t.emotion) for _, t in journey.touchpoints()] == [
+        ("Make tea", 2), ("Do work", -2), ("Go upstairs", {"me": 0, "cat": -2})]
+    # Personas scored apart, one left out: located, nothing written.
+    (tmp_path / "odd.mmd").write_text(
+        "journey\n  title T\n  section S\n    Call: 5: Me, Cat\n    Wait: 1: Me\n"
+        "    Wait: 2: Dog\n", "utf-8")
+    assert main(["import", "mermaid", "odd.mmd", "--id", "odd"]) == 1
+    assert ("error: odd.mmd:5:5: this task scores its actors differently but gives no score "
+            "for `Cat`") in capsys.readouterr().err
+    (tmp_path / "crowd.mmd").write_text(
+        "journey\n  title T\n  section S\n    Call: 5: A, B, C, D, E, F, G, H, I\n", "utf-8")
+    assert main(["import", "mermaid", "crowd.mmd", "--id", "crowd"]) == 1
+    assert "error: crowd.mmd:4:14: a journey follows at most 8 personas" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "journeys" / "odd").exists()

@@ -9,18 +9,25 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Problem
-from ..model import Journey
+from ..model import MAX_PERSONAS, Journey, Touchpoint
 from ..slug import shown, slugify, unique
 from ..source import DataPath
 from .scaffold import stage_ids
 
 # --- Mermaid `journey` diagrams ------------------------------------------------------------
-# Mermaid scores 1..5; Journeybook emotions run -2..+2.
+# Mermaid scores 1..5; Journeybook emotions run -2..+2. A task's actors are the personas: a
+# task has one score, so a touchpoint whose personas feel differently is one task line per
+# score, each naming the personas that feel so; `import` reads consecutive lines of the same
+# task back into one touchpoint with a number per persona. (Mermaid draws the actors as
+# coloured dots and a legend; the team of a touchpoint has no place in the diagram.)
 # `:` ends a task's name in Mermaid and `#`, `;` have meanings of their own, so names carry
-# look-alike characters instead (modifier colon, full-width # and ;) and get them back.
-_TO_MERMAID = str.maketrans({":": "\ua789", "#": "\uff03", ";": "\uff1b"})
-_FROM_MERMAID = str.maketrans({v: k for k, v in {":": "\ua789", "#": "\uff03",
-                                                  ";": "\uff1b"}.items()})
+# look-alike characters instead (modifier colon, full-width # and ;) and get them back; a
+# persona's name also has its `,` (which separates actors) written as a full-width comma.
+_LOOK_ALIKES = {":": "\ua789", "#": "\uff03", ";": "\uff1b"}
+_TO_MERMAID = str.maketrans(_LOOK_ALIKES)
+_FROM_MERMAID = str.maketrans({v: k for k, v in _LOOK_ALIKES.items()})
+_ACTOR_TO_MERMAID = str.maketrans({**_LOOK_ALIKES, ",": "\uff0c"})
+_ACTOR_FROM_MERMAID = str.maketrans({v: k for k, v in {**_LOOK_ALIKES, ",": "\uff0c"}.items()})
 
 
 def _mermaid_text(text: str) -> str:
@@ -32,14 +39,26 @@ def _from_mermaid_text(text: str) -> str:
     return text.translate(_FROM_MERMAID).strip()
 
 
+def _score_groups(journey: Journey, touchpoint: Touchpoint) -> list[tuple[int, list[str]]]:
+    """``(emotion, persona names)`` for each emotion felt at a touchpoint, in the order of the
+    personas: one group when every persona feels the same (or there is no persona)."""
+    if not journey.personas:
+        return [(touchpoint.emotion_for(""), [])]
+    groups: dict[int, list[str]] = {}
+    for persona in journey.personas:
+        groups.setdefault(touchpoint.emotion_for(persona.id), []).append(
+            " ".join(persona.name.split()).translate(_ACTOR_TO_MERMAID))
+    return list(groups.items())
+
+
 def to_mermaid(journey: Journey) -> str:
     lines = ["journey", f"    title {_mermaid_text(journey.title)}"]
     for stage in journey.stages:
         lines.append(f"    section {_mermaid_text(stage.name)}")
         for touchpoint in stage.touchpoints:
-            actor = f": {_mermaid_text(touchpoint.team)}" if touchpoint.team.strip() else ""
-            lines.append(f"      {_mermaid_text(touchpoint.name)}: {touchpoint.emotion + 3}"
-                         f"{actor}")
+            for emotion, actors in _score_groups(journey, touchpoint):
+                named = f": {', '.join(actors)}" if actors else ""
+                lines.append(f"      {_mermaid_text(touchpoint.name)}: {emotion + 3}{named}")
     return "\n".join(lines) + "\n"
 
 
@@ -52,18 +71,33 @@ _TASK = re.compile(r"(?P<name>[^:]+?)\s*:\s*(?P<score>[^:]*?)\s*(?::\s*(?P<actor
 
 
 def from_mermaid(text: str, file: str) -> dict[str, Any]:
-    """Journey data (as journey.yaml would hold it) from a Mermaid `journey` diagram.
+    """Journey data (as journey.yaml would hold it) from a Mermaid `journey` diagram: its
+    actors become the `personas:`; a task's score is every persona's emotion, and
+    consecutive lines of the same task naming different actors give a number per persona.
 
     Raises :class:`MermaidError` with every problem located in the diagram itself: the
     journey file does not exist yet, so nothing may point there.
     """
     diagram = _Diagram(file)
     diagram.read(text)
+    if not diagram.problems:
+        diagram.settle_emotions()
     if diagram.problems:
         raise MermaidError(diagram.problems)
     _give_ids(diagram.data)
     diagram.validate()
     return diagram.data
+
+
+@dataclass
+class _Task:
+    """A touchpoint and the scores its task lines give: one for everyone (no actors named),
+    or one per actor."""
+
+    touchpoint: dict[str, Any]
+    line: tuple[int, int]
+    everyone: int | None = None
+    by_actor: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +111,11 @@ class _Diagram:
     problems: list[Problem] = field(default_factory=list)
     started: bool = False
     stage: dict[str, Any] | None = None
+    #: Every actor named, in the order met: the journey's personas.
+    actors: list[str] = field(default_factory=list)
+    tasks: list[_Task] = field(default_factory=list)
+    #: The task the previous line added to, while in the same section.
+    last: _Task | None = None
 
     def read(self, text: str) -> None:
         # Lines as an editor counts them: str.splitlines() would also break at U+2028, form
@@ -116,6 +155,7 @@ class _Diagram:
 
     def _add_stage(self, name: str, number: int, column: int) -> dict[str, Any]:
         self.stage = {"name": name, "touchpoints": []}
+        self.last = None
         self.lines[("stages", len(self.data["stages"]))] = (number, column)
         self.data["stages"].append(self.stage)
         return self.stage
@@ -131,14 +171,64 @@ class _Diagram:
                                          f"the score must be a whole number from 1 to 5, got "
                                          f"`{shown(score)}`"))
             return
-        touchpoint = {"name": _from_mermaid_text(match.group("name")),
-                      "emotion": int(score) - 3}
-        actors = [a.strip() for a in (match.group("actors") or "").split(",") if a.strip()]
+        name = _from_mermaid_text(match.group("name"))
+        actors = list(dict.fromkeys(
+            " ".join(a.translate(_ACTOR_FROM_MERMAID).split())
+            for a in (match.group("actors") or "").split(",") if a.strip()))
+        for actor in actors:
+            if actor in self.actors:
+                continue
+            if len(self.actors) == MAX_PERSONAS:
+                self.problems.append(Problem(
+                    self.file, number, column + match.start("actors"), "",
+                    f"a journey follows at most {MAX_PERSONAS} personas, and `{shown(actor)}` "
+                    "would be one more; name fewer actors"))
+                return
+            self.actors.append(actor)
+        last = self.last
+        if (last is not None and last.touchpoint["name"] == name and actors and last.by_actor
+                and not last.by_actor.keys() & set(actors)):
+            # The same task again for other actors: their scores at the same touchpoint.
+            last.by_actor.update(dict.fromkeys(actors, int(score) - 3))
+            return
+        task = _Task({"name": name}, (number, column))
         if actors:
-            touchpoint["team"] = _from_mermaid_text(actors[0])
+            task.by_actor = dict.fromkeys(actors, int(score) - 3)
+        else:
+            task.everyone = int(score) - 3
         self.lines[("stages", len(self.data["stages"]) - 1, "touchpoints",
                     len(stage["touchpoints"]))] = (number, column)
-        stage["touchpoints"].append(touchpoint)
+        stage["touchpoints"].append(task.touchpoint)
+        self.tasks.append(task)
+        self.last = task
+
+    def settle_emotions(self) -> None:
+        """Each touchpoint's `emotion`: one number when every persona it names feels the
+        same, else a number per persona (each persona must then have one)."""
+        ids = _persona_ids(self.actors)
+        if self.actors:
+            self.data = {"title": self.data["title"], "personas": [
+                {"name": name} if persona_id == slugify(name) else {"id": persona_id,
+                                                                      "name": name}
+                for name, persona_id in zip(self.actors, ids, strict=True)],
+                "stages": self.data["stages"]}
+        persona_id = dict(zip(self.actors, ids, strict=True))
+        for task in self.tasks:
+            values = set(task.by_actor.values())
+            if task.everyone is not None or len(values) == 1:
+                emotion = task.everyone if task.everyone is not None else values.pop()
+                task.touchpoint["emotion"] = emotion
+                continue
+            missing = [actor for actor in self.actors if actor not in task.by_actor]
+            if missing:
+                self.problems.append(Problem(
+                    self.file, *task.line, "",
+                    f"this task scores its actors differently but gives no score for "
+                    f"{', '.join(f'`{shown(a)}`' for a in missing)}; add them to one of its "
+                    "lines (every persona needs a number where personas differ)"))
+                continue
+            task.touchpoint["emotion"] = {persona_id[actor]: task.by_actor[actor]
+                                          for actor in self.actors}
 
     def _check_complete(self) -> None:
         """A diagram with no `journey` line, no tasks or a section without tasks is a
@@ -169,6 +259,13 @@ class _Diagram:
     def _where(self, loc: DataPath) -> tuple[int, int]:
         """The line and column of the innermost stage or touchpoint holding ``loc``."""
         return self.lines[max((p for p in self.lines if loc[:len(p)] == p), key=len)]
+
+
+def _persona_ids(names: list[str]) -> list[str]:
+    """An id for each actor: the slug of its name, made unique ("khach-hang" when the name
+    gives none)."""
+    taken: set[str] = set()
+    return [unique(slugify(name) or "khach-hang", taken) for name in names]
 
 
 def _give_ids(data: dict[str, Any]) -> None:
