@@ -178,11 +178,15 @@ def _journey(texts: list[str]) -> str:
 title: {_yaml(pick())}
 summary: {_yaml(pick())}
 owner: {_yaml(pick())}
-persona:
-  name: {_yaml(pick() or "p")}
-  description: {_yaml(pick())}
-  goals: [{_yaml(pick())}]
-  frustrations: [{_yaml(pick())}]
+group: {_yaml(pick())}
+personas:
+  - id: p-one
+    name: {_yaml(pick() or "p")}
+    description: {_yaml(pick())}
+    goals: [{_yaml(pick())}]
+    frustrations: [{_yaml(pick())}]
+  - id: p-two
+    name: {_yaml(pick() or "q")}
 stages:
   - id: one
     name: {_yaml(pick() or "s")}
@@ -202,9 +206,10 @@ stages:
         frustrations: [{_yaml(pick())}]
         desired: {{think: {_yaml(pick())}, do: {_yaml(pick())}, feel: {_yaml(pick())}}}
         evidence: [{_yaml(pick())}]
-        emotion: -1
-        target: 1
+        emotion: {{p-one: -1, p-two: 1}}
+        target: {{p-one: 1, p-two: 2}}
         moment_of_truth: true
+        link: other/far
         layers: {{systems: [{_yaml(pick())}], procedures: [{_yaml(pick())}],
                   interactions: [{_yaml(pick())}]}}
         checklist: [{_yaml(pick())}, {_yaml(pick())}]
@@ -213,6 +218,8 @@ stages:
             owner: {_yaml(pick())}
             status: planned
             due: 2020-01-01
+            impact: 3
+            effort: 1
   - id: two
     name: {_yaml(pick() or "s2")}
     touchpoints:
@@ -231,7 +238,7 @@ date: 2026-01-02
 title: {_yaml(pick())}
 evaluators: [{_yaml(pick())}, {_yaml(pick())}]
 method: {_yaml(pick())}
-scores: {{first: -2, second: 1}}
+scores: {{first: {{p-one: -2, p-two: 0}}, second: 1}}
 nps: 10
 ---
 
@@ -251,7 +258,7 @@ def theme_scripts(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     """The script files Material writes on a page: the only ones a page may load."""
     root = tmp_path_factory.mktemp("baseline")
     project = _hostile_project(root)
-    project.add("plain", _journey(["plain text"]))
+    project.add("plain", _journey(["plain text"]).replace("        link: other/far\n", ""))
     site = project.build()
     soup = BeautifulSoup((site / "journeys" / "plain" / "index.html").read_text("utf-8"),
                          "html.parser")
@@ -293,6 +300,10 @@ def test_no_text_in_any_field_becomes_live_markup(
     root = tmp_path_factory.mktemp("hostile")
     project = _hostile_project(root)
     project.add("evil", _journey(texts))
+    # A second journey that the first continues in, and that links back: the links show the
+    # other journey's hostile title and names.
+    project.add("other", _journey(texts[::-1]).replace("id: one", "id: far")
+                .replace("link: other/far", "link: evil/one"))
     notes = project.journeys / "evil" / "evaluations"
     notes.mkdir()
     (notes / "2026-01-02.md").write_text(_note(texts[::-1]), "utf-8")
@@ -300,7 +311,8 @@ def test_no_text_in_any_field_becomes_live_markup(
 
     pages = sorted(site.glob("journeys/**/index.html")) + sorted(site.glob("checklists/**/*.html"))
     assert len(pages) >= 6
-    for page in [*pages, site / "actions" / "index.html"]:
+    for page in [*pages, *(site / name / "index.html" for name in (
+            "actions", "landscape", "channels"))]:
         found = live_markup(page.read_text("utf-8"), whole_page=True, scripts=theme_scripts)
         assert found == [], page.relative_to(site)
     # The search index is shown by the theme's own code: its text must carry nothing live.
