@@ -135,3 +135,108 @@ def test_the_summary_is_safe_github_markdown(repo: Path,
     assert not [a for a in soup.find_all("a") if "javascript" in a.get("href", "")]
     assert not [e for e in soup.find_all(True) if any(k.startswith("on") for k in e.attrs)]
     assert "@octo-org/everyone <img src=x onerror=alert(1)>" in soup.get_text()
+
+
+PERSONAS = (FIXTURES / "personas.yaml").read_text("utf-8")
+FIRST_PAYMENT = SMALL.replace("  - name: Đặt hàng", "  - id: pay\n    name: Đặt hàng")
+
+
+def _account_edited() -> str:
+    """The two-persona journey with a third persona, one renamed, emotions and targets moved
+    for some personas, links changed and improvements re-rated."""
+    return (PERSONAS
+            .replace("    name: Chị Hà\n", "    name: Chị Nguyễn Thu Hà\n")
+            .replace("  - name: Anh Minh\n", "  - name: Anh Minh\n  - id: co-lan\n"
+                                             "    name: Cô Lan\n")
+            .replace("emotion: {chi-ha: -1, anh-minh: 1}",
+                     "emotion: {chi-ha: 1, anh-minh: 1, co-lan: 0}")
+            .replace("target: {chi-ha: 1, anh-minh: 1}",
+                     "target: {chi-ha: 2, anh-minh: 1, co-lan: 1}")
+            .replace("        emotion: 0\n        target: 1\n",
+                     "        emotion: {chi-ha: -1, anh-minh: 0, co-lan: 0}\n        target: 1\n"
+                     "        link: first-payment\n")
+            .replace("          anh-minh: 0\n", "          anh-minh: 0\n          co-lan: -1\n")
+            .replace("link: first-payment/pay", "link: kettle")
+            .replace("            impact: 3\n", "            impact: 2\n")
+            .replace("            impact: 1\n", "            impact: 1\n            effort: 2\n"))
+
+
+def test_personas_links_and_ratings_changes(repo: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    write_journey(repo / "journeys", "account", PERSONAS)
+    write_journey(repo / "journeys", "first-payment", FIRST_PAYMENT)
+    commit_all(repo, "personas")
+    write_journey(repo / "journeys", "account", _account_edited())
+    chart = repo / "diff.svg"
+    assert main(["diff", "HEAD", "--chart", str(chart)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith("###")] == [
+        "### Opening an account (`account`)"]
+    for line in [
+        "- ✚ Persona **Cô Lan** (`co-lan`)",
+        "- ✎ Persona `chi-ha`: Chị Hà → **Chị Nguyễn Thu Hà**",
+        "- Emotion **Website**, Chị Nguyễn Thu Hà: \u22121 → **+1** ▲",
+        # One number before, a number per persona after: the persona whose number moved.
+        "- Emotion **Hotline**, Chị Nguyễn Thu Hà: 0 → **\u22121** ▼",
+        "- Target **Website**, Chị Nguyễn Thu Hà: +1 → **+2**",
+        "- Continues in (**Hotline**): \u2013 → **first-payment**",
+        "- Continues in (**Online form**): first-payment/pay → **kettle**",
+        "- Impact (Online form): Fewer fields: 3 → **2**",
+        "- Effort (Online form): A video guide: \u2013 → **2**",
+    ]:
+        assert line in lines, line
+    # Unchanged numbers, and a persona new to the journey, are not reported as moves.
+    assert not [line for line in lines if "Anh Minh" in line or "Cô Lan:" in line
+                or ", Cô Lan" in line]
+    assert chart.read_bytes().startswith(b"<?xml")
+    # Removing a persona; a mapping becomes one number again.
+    commit_all(repo, "three personas")
+    write_journey(repo / "journeys", "account", _account_edited()
+                  .replace("  - id: co-lan\n    name: Cô Lan\n", "")
+                  .replace("emotion: {chi-ha: 1, anh-minh: 1, co-lan: 0}", "emotion: 1")
+                  .replace("target: {chi-ha: 2, anh-minh: 1, co-lan: 1}", "target: 2")
+                  .replace("emotion: {chi-ha: -1, anh-minh: 0, co-lan: 0}",
+                           "emotion: {chi-ha: -1, anh-minh: 0}")
+                  .replace("          co-lan: -1\n", ""))
+    assert main(["diff", "HEAD"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "- ✖ Persona **Cô Lan** (`co-lan`)" in lines
+    assert "- Target **Website**, Anh Minh: +1 → **+2**" in lines
+    assert not [line for line in lines if line.startswith("- Emotion")]
+
+
+def test_the_before_after_chart_draws_the_mean_of_the_personas(repo: Path) -> None:
+    from journeybook import Playbook
+    from journeybook.review.chart import compared_journeys
+    from journeybook.review.diff import compare, journeys_at
+
+    write_journey(repo / "journeys", "account", PERSONAS)
+    write_journey(repo / "journeys", "first-payment", FIRST_PAYMENT)
+    commit_all(repo, "personas")
+    write_journey(repo / "journeys", "account", _account_edited())
+    before, _ = journeys_at(repo, "HEAD", repo / "journeys")
+    after = Playbook.load(repo / "journeys").journeys
+    [account] = [c for c in compared_journeys(compare(before, after))
+                 if c.title == "Opening an account"]
+    assert [(t.name, t.before, t.after) for t in account.touchpoints] == [
+        ("Website", 0, pytest.approx(2 / 3)), ("Hotline", 0, pytest.approx(-1 / 3)),
+        ("Online form", -1, pytest.approx(-1))]
+
+
+def test_the_changes_page_shows_persona_link_and_rating_changes(project) -> None:
+    """The site's page of changes uses the same comparison as `journeybook diff`."""
+    p = project()
+    p.add("account", PERSONAS)
+    p.add("first-payment", FIRST_PAYMENT)
+    p.add("kettle", SMALL)
+    commit_all(p.root, "v1")
+    git(p.root, "tag", "v1")
+    p.add("account", _account_edited())
+    commit_all(p.root, "v2")
+    git(p.root, "tag", "v2")
+    p.build()
+    text = " ".join(p.html("changes").select_one("article").get_text(" ").split())
+    for shown in ("Persona Cô Lan ( co-lan )", "Emotion Website , Chị Nguyễn Thu Hà: \u22121 → +1",
+                  "Continues in ( Online form ): first-payment/pay → kettle",
+                  "Impact (Online form): Fewer fields: 3 → 2"):
+        assert shown in text, text

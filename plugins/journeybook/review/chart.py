@@ -9,7 +9,8 @@ from .diff import JourneyChanges
 
 def compared_journeys(changes: list[JourneyChanges]) -> list[ComparedJourney]:
     """Each journey whose curve looks different, its touchpoints in the new order followed
-    by those the change removed."""
+    by those the change removed. A touchpoint with an emotion per persona is drawn at their
+    mean: one curve before, one after, however many personas."""
     compared = []
     for change in changes:
         if not change.curve_changed:
@@ -19,8 +20,8 @@ def compared_journeys(changes: list[JourneyChanges]) -> list[ComparedJourney]:
         order = [*new, *(i for i in old if i not in new)]
         compared.append(ComparedJourney(change.journey.title, tuple(
             ComparedTouchpoint(name=(new.get(i) or old[i]).name,
-                               before=old[i].emotion if i in old else None,
-                               after=new[i].emotion if i in new else None)
+                               before=old[i].mean_emotion if i in old else None,
+                               after=new[i].mean_emotion if i in new else None)
             for i in order)))
     return compared
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import Problem
-from ..model import Journey, ReviewQuestion, Stage, Touchpoint
+from ..model import Journey, Persona, ReviewQuestion, Stage, Touchpoint
 from ..source import JOURNEY_FILE, parse_journey
 from .git import files_at, read_at
 
@@ -40,6 +40,53 @@ def _shown(question: ReviewQuestion, key: str) -> str:
     return str(getattr(question, key) or "")
 
 
+@dataclass(frozen=True)
+class FeelingChange:
+    """An emotion or a target that moved at a touchpoint: for one persona, or for every
+    persona at once (``persona`` None) when both versions write one number."""
+
+    touchpoint: Touchpoint
+    persona: Persona | None
+    #: None: no target on that side (an emotion is always there).
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True)
+class RatingChange:
+    """An improvement's `impact` or `effort` (``key``) set, changed or cleared."""
+
+    touchpoint: Touchpoint
+    action: str
+    key: str
+    before: int | None
+    after: int | None
+
+
+def _value_for(value: int | dict[str, int] | None, persona: str) -> int | None:
+    """A persona's number in an emotion or target as written (a plain number is
+    everyone's); None when the mapping does not name it."""
+    return value.get(persona) if isinstance(value, dict) else value
+
+
+def _feeling_changes(touchpoint: Touchpoint, before: int | dict[str, int] | None,
+                     after: int | dict[str, int] | None,
+                     personas: list[Persona]) -> list[FeelingChange]:
+    """How an emotion or target moved: one change when neither version tells personas apart,
+    else one per persona of the new version whose number differs (a persona new to the
+    journey is reported as added, not here)."""
+    if not isinstance(before, dict) and not isinstance(after, dict):
+        return [FeelingChange(touchpoint, None, before, after)] if before != after else []
+    changes = []
+    for persona in personas:
+        old, new = _value_for(before, persona.id), _value_for(after, persona.id)
+        if isinstance(before, dict) and persona.id not in before:
+            continue
+        if old != new:
+            changes.append(FeelingChange(touchpoint, persona, old, new))
+    return changes
+
+
 @dataclass
 class JourneyChanges:
     """Everything that differs between two versions of one journey (matched by id)."""
@@ -50,6 +97,10 @@ class JourneyChanges:
     title: tuple[str, str] | None = None
     #: The navigation group as written, before and after ("" when there is none).
     group: tuple[str, str] | None = None
+    personas_added: list[Persona] = field(default_factory=list)
+    personas_removed: list[Persona] = field(default_factory=list)
+    #: The same persona id, another name.
+    personas_renamed: list[tuple[Persona, Persona]] = field(default_factory=list)
     stages_added: list[Stage] = field(default_factory=list)
     stages_removed: list[Stage] = field(default_factory=list)
     stages_renamed: list[tuple[Stage, Stage]] = field(default_factory=list)
@@ -57,12 +108,15 @@ class JourneyChanges:
     touchpoints_removed: list[tuple[Stage, Touchpoint]] = field(default_factory=list)
     touchpoints_renamed: list[tuple[Touchpoint, Touchpoint]] = field(default_factory=list)
     touchpoints_moved: list[tuple[Touchpoint, Stage, Stage]] = field(default_factory=list)
-    emotions: list[tuple[Touchpoint, int, int]] = field(default_factory=list)
-    targets: list[tuple[Touchpoint, int | None, int | None]] = field(default_factory=list)
+    emotions: list[FeelingChange] = field(default_factory=list)
+    targets: list[FeelingChange] = field(default_factory=list)
+    #: ``(touchpoint, link before, link after)``, "" where there is none.
+    links: list[tuple[Touchpoint, str, str]] = field(default_factory=list)
     checklist_added: list[tuple[Touchpoint, str]] = field(default_factory=list)
     checklist_removed: list[tuple[Touchpoint, str]] = field(default_factory=list)
     improvements: list[tuple[Touchpoint, str, str | None, str | None]] = field(
         default_factory=list)
+    ratings: list[RatingChange] = field(default_factory=list)
     questions_added: list[tuple[Stage, ReviewQuestion]] = field(default_factory=list)
     questions_removed: list[tuple[Stage, ReviewQuestion]] = field(default_factory=list)
     questions_changed: list[QuestionChange] = field(default_factory=list)
@@ -77,7 +131,7 @@ class JourneyChanges:
         if self.before is None or self.after is None:
             return True
 
-        def shape(journey: Journey) -> list[tuple[str, int, int | None]]:
+        def shape(journey: Journey) -> list[tuple[str, object, object]]:
             return [(t.id, t.emotion, t.target) for _, t in journey.touchpoints()]
 
         return shape(self.before) != shape(self.after)
@@ -104,6 +158,12 @@ def compare_journey(before: Journey | None, after: Journey | None) -> JourneyCha
         changes.title = (before.title, after.title)
     if before.group != after.group:
         changes.group = (before.group, after.group)
+    old_personas = {p.id: p for p in before.personas}
+    new_personas = {p.id: p for p in after.personas}
+    changes.personas_added = [p for p in after.personas if p.id not in old_personas]
+    changes.personas_removed = [p for p in before.personas if p.id not in new_personas]
+    changes.personas_renamed = [(old_personas[p.id], p) for p in after.personas
+                                if p.id in old_personas and old_personas[p.id].name != p.name]
     old_stages = {s.id: s for s in before.stages}
     new_stages = {s.id: s for s in after.stages}
     changes.stages_added = [s for s in after.stages if s.id not in old_stages]
@@ -116,28 +176,42 @@ def compare_journey(before: Journey | None, after: Journey | None) -> JourneyCha
     changes.touchpoints_added = [new[i] for i in new if i not in old]
     changes.touchpoints_removed = [old[i] for i in old if i not in new]
     for touchpoint_id, (stage, touchpoint) in new.items():
-        if touchpoint_id not in old:
-            continue
-        old_stage, was = old[touchpoint_id]
-        if was.name != touchpoint.name:
-            changes.touchpoints_renamed.append((was, touchpoint))
-        if old_stage.id != stage.id:
-            changes.touchpoints_moved.append((touchpoint, old_stage, stage))
-        if was.emotion != touchpoint.emotion:
-            changes.emotions.append((touchpoint, was.emotion, touchpoint.emotion))
-        if was.target != touchpoint.target:
-            changes.targets.append((touchpoint, was.target, touchpoint.target))
-        changes.checklist_added += [(touchpoint, item) for item in touchpoint.checklist
-                                    if item not in was.checklist]
-        changes.checklist_removed += [(touchpoint, item) for item in was.checklist
-                                      if item not in touchpoint.checklist]
-        before_status = {i.action: i.status for i in was.improvements}
-        after_status = {i.action: i.status for i in touchpoint.improvements}
-        for action in [*after_status, *(a for a in before_status if a not in after_status)]:
-            if before_status.get(action) != after_status.get(action):
-                changes.improvements.append(
-                    (touchpoint, action, before_status.get(action), after_status.get(action)))
+        if touchpoint_id in old:
+            _compare_touchpoint(changes, *old[touchpoint_id], stage, touchpoint,
+                                after.personas)
     return changes
+
+
+def _compare_touchpoint(changes: JourneyChanges, old_stage: Stage, was: Touchpoint,
+                        stage: Stage, touchpoint: Touchpoint, personas: list[Persona]) -> None:
+    """What changed in a touchpoint both versions have (``personas``: the new version's)."""
+    if was.name != touchpoint.name:
+        changes.touchpoints_renamed.append((was, touchpoint))
+    if old_stage.id != stage.id:
+        changes.touchpoints_moved.append((touchpoint, old_stage, stage))
+    changes.emotions += _feeling_changes(touchpoint, was.emotion, touchpoint.emotion, personas)
+    changes.targets += _feeling_changes(touchpoint, was.target, touchpoint.target, personas)
+    if was.link != touchpoint.link:
+        changes.links.append((touchpoint, was.link, touchpoint.link))
+    changes.checklist_added += [(touchpoint, item) for item in touchpoint.checklist
+                                if item not in was.checklist]
+    changes.checklist_removed += [(touchpoint, item) for item in was.checklist
+                                  if item not in touchpoint.checklist]
+    before_status = {i.action: i.status for i in was.improvements}
+    after_status = {i.action: i.status for i in touchpoint.improvements}
+    for action in [*after_status, *(a for a in before_status if a not in after_status)]:
+        if before_status.get(action) != after_status.get(action):
+            changes.improvements.append(
+                (touchpoint, action, before_status.get(action), after_status.get(action)))
+    # Ratings of the improvements kept (one added or removed shows in its status).
+    old_improvements = {i.action: i for i in was.improvements}
+    for improvement in touchpoint.improvements:
+        old_improvement = old_improvements.get(improvement.action)
+        for key in ("impact", "effort") if old_improvement else ():
+            old_rating, new_rating = getattr(old_improvement, key), getattr(improvement, key)
+            if old_rating != new_rating:
+                changes.ratings.append(RatingChange(touchpoint, improvement.action, key,
+                                                    old_rating, new_rating))
 
 
 def _compare_questions(changes: JourneyChanges, old_stages: dict[str, Stage],
