@@ -88,14 +88,15 @@ def test_navigation_lists_journeys_and_stages_in_order(sample_site: Project) -> 
     labels = [li.find(["a", "label"]).get_text(" ", strip=True) for li in top]
     assert labels[:2] == ["Trang chủ", "Phương pháp"]
     assert labels[2:] == ["Đề xuất thay đổi", "Hành trình", "Checklist theo bộ phận", "Cải tiến",
-                          "Bản đồ cần xem lại", "Có gì thay đổi", "Tiến độ học tập", "Thuật ngữ"]
+                          "Ma trận kênh", "Bản đồ cần xem lại", "Có gì thay đổi",
+                          "Tiến độ học tập", "Thuật ngữ"]
     journeys_section = top[3]
     for journey in SAMPLE.journeys:
         links = [a["href"] for a in journeys_section.select("a.md-nav__link[href]")
                  if f"{journey.id}/" in a["href"]]
         expected = [f"{journey.id}/", *[f"{journey.id}/{s.id}/" for s in journey.stages],
-                    f"{journey.id}/checklist/", f"{journey.id}/quiz/",
-                    f"{journey.id}/evaluations/"]
+                    f"{journey.id}/blueprint/", f"{journey.id}/checklist/",
+                    f"{journey.id}/quiz/", f"{journey.id}/evaluations/"]
         assert links == expected
 
 
@@ -177,8 +178,8 @@ def test_english_site_without_explicit_nav(project) -> None:
     top = page.select("nav.md-nav--primary > ul > li")
     labels = [li.find(["a", "label"]).get_text(" ", strip=True) for li in top]
     # MkDocs' own folder sections for the generated pages are replaced, not repeated.
-    assert labels == ["Home", "Journeys", "Team checklists", "Improvements", "Maps to review",
-                      "What changed", "My progress"]
+    assert labels == ["Home", "Journeys", "Team checklists", "Improvements", "Channel matrix",
+                      "Maps to review", "What changed", "My progress"]
     assert "Emotion (as-is → target)" in page.get_text()
     assert len(page.select("article input[type=checkbox]")) == 3
 

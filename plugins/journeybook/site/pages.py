@@ -25,6 +25,8 @@ from ..i18n import labels
 from ..model import Evaluation, Journey, Stage
 from ..playbook import STALE_AFTER, Playbook, TrackedImprovement, note_lines
 from ..source import EVALUATIONS
+from .blueprint import blueprint_rows
+from .channels import CONTROLS, NOT_SET, average, by_team, journey_matrix, summary
 from .charts import (
     ChartSpec,
     CurveLegend,
@@ -40,14 +42,17 @@ from .paths import (
     ASSETS,
     CHANGES,
     CHANGES_FOLDER,
+    CHANNELS,
     CHECKLISTS,
     GLOSSARY,
     JOURNEYS,
     MAPS_TO_REVIEW,
     PROGRESS,
+    browser_link,
     chart_path,
     evaluation_path,
     evaluations_path,
+    journey_blueprint_path,
     journey_checklist_path,
     journey_path,
     journey_quiz_path,
@@ -264,6 +269,7 @@ _PATHS: Mapping[str, Any] = {
     "journey": journey_path,
     "stage": stage_path,
     "checklist": journey_checklist_path,
+    "blueprint": journey_blueprint_path,
     "team": team_path,
     "touchpoint": touchpoint_link,
     "evaluations": evaluations_path,
@@ -352,6 +358,11 @@ def _journey_pages(playbook: Playbook, journey: Journey, language: str | None,
             view=stage_view(playbook, journey, stage, number, t, renderer.label),
         )
         children.append(NavItem(f"{number}. {stage.name}", stage_path(journey, stage)))
+    blueprint = journey_blueprint_path(journey)
+    renderer.render("blueprint.md.j2", blueprint, source, journey=journey,
+                    rows=blueprint_rows(journey),
+                    href=lambda target: Markup(browser_link(blueprint, target)))
+    children.append(NavItem(t["blueprint"], blueprint))
     renderer.render("journey_checklist.md.j2", journey_checklist_path(journey), source,
                     journey=journey)
     children.append(NavItem(t["journey_checklist"], journey_checklist_path(journey)))
@@ -470,6 +481,15 @@ def build_site(playbook: Playbook, language: str | None = None,
     renderer.render("actions.md.j2", path, improvements=improvements, today=today,
                     by_status=by_status, by_team=_team_counts(improvements, by_status))
 
+    # The channel matrix: a part per journey, then the summary and the teams over them all.
+    words = {"controls": CONTROLS, "not_set": NOT_SET, "average": average}
+    renderer.render("channels.md.j2", CHANNELS, summary=summary(playbook), teams=by_team(playbook),
+                    team_pages={team.slug: team_path(team) for team in teams}, **words,
+                    parts=[renderer.part("channels_part.md.j2", CHANNELS, keys[journey.id],
+                                         journey=journey, matrix=journey_matrix(journey),
+                                         **words)
+                           for journey in playbook.journeys])
+
     renderer.render("review.md.j2", MAPS_TO_REVIEW, stale=playbook.stale(today, stale_after),
                     stale_after=stale_after, today=today)
 
@@ -482,6 +502,7 @@ def build_site(playbook: Playbook, language: str | None = None,
         NavItem(t["journeys"], children=tuple(journey_nav)),
         NavItem(t["checklists"], children=tuple(team_nav)),
         NavItem(t["actions"], f"{ACTIONS}/index.md"),
+        NavItem(t["channels"], CHANNELS),
         NavItem(t["maps_to_review"], MAPS_TO_REVIEW),
         NavItem(t["progress"], PROGRESS),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+
 from ..model import Evaluation, Journey, Stage, Touchpoint
 from ..playbook import Team
 from ..source import EVALUATIONS
@@ -21,6 +23,8 @@ PROGRESS = "progress/index.md"
 #: The maps to review (stale journeys). Top level: under `journeys/` it could clash with a
 #: journey's id.
 MAPS_TO_REVIEW = "review/index.md"
+#: Touchpoints of every journey by channel and control, and by team.
+CHANNELS = "channels/index.md"
 
 
 def journey_path(journey: Journey) -> str:
@@ -38,6 +42,25 @@ def journey_checklist_path(journey: Journey) -> str:
 def journey_quiz_path(journey: Journey) -> str:
     """The journey's practice quiz (questions made from its map)."""
     return f"{JOURNEYS}/{journey.id}/quiz.md"
+
+
+def journey_blueprint_path(journey: Journey) -> str:
+    """The journey's service blueprint (what stands behind each stage's touchpoints)."""
+    return f"{JOURNEYS}/{journey.id}/blueprint.md"
+
+
+def browser_link(page: str, target: str) -> str:
+    """A link from the generated page ``page`` to ``target`` (a page path, maybe with
+    ``#anchor``) as the browser follows it, for raw HTML, whose links MkDocs does not rewrite
+    as it does Markdown's. Written for directory URLs (``x.md`` is served as ``x/``), MkDocs'
+    and Zensical's default."""
+    def folder(path: str) -> str:
+        path = path.removesuffix(".md")
+        return path.removesuffix("/index") if path.endswith("/index") else path
+
+    target_page, _, anchor = target.partition("#")
+    relative = posixpath.relpath(folder(target_page), folder(page)) + "/"
+    return relative + (f"#{anchor}" if anchor else "")
 
 
 def team_path(team: Team) -> str:

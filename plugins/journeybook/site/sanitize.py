@@ -42,8 +42,9 @@ ATTRIBUTES: dict[str, set[str]] = {
     **{f"h{level}": {"id"} for level in range(1, 7)},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "th": {"style", "align"},
-    "td": {"style", "align"},
+    # `colspan`: the service blueprint's lines, rows across every stage.
+    "th": {"style", "align", "colspan"},
+    "td": {"style", "align", "colspan"},
     "ol": {"start"},
     "details": {"open"},
 }
@@ -52,6 +53,8 @@ ATTRIBUTES: dict[str, set[str]] = {
 ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
     "input": {"type": {"checkbox"}, "checked": {"", "checked"}, "disabled": {"", "disabled"}},
     "img": {"loading": {"lazy"}},
+    # Header cells that say what they head (the service blueprint's stages and rows).
+    "th": {"scope": {"col", "row", "colgroup", "rowgroup"}},
 }
 
 #: URL schemes of links and pictures; relative URLs (other pages, charts) always pass.
