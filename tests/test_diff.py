@@ -158,7 +158,9 @@ def _account_edited() -> str:
             .replace("          anh-minh: 0\n", "          anh-minh: 0\n          co-lan: -1\n")
             .replace("link: first-payment/pay", "link: kettle")
             .replace("            impact: 3\n", "            impact: 2\n")
-            .replace("            impact: 1\n", "            impact: 1\n            effort: 2\n"))
+            .replace("            impact: 1\n", "            impact: 1\n            effort: 2\n")
+            + "      - name: Branch visit\n"
+              "        emotion: {chi-ha: 2, anh-minh: -1, co-lan: 0}\n")
 
 
 def test_personas_links_and_ratings_changes(repo: Path,
@@ -183,11 +185,13 @@ def test_personas_links_and_ratings_changes(repo: Path,
         "- Continues in (**Online form**): first-payment/pay → **kettle**",
         "- Impact (Online form): Fewer fields: 3 → **2**",
         "- Effort (Online form): A video guide: \u2013 → **2**",
+        "- ✚ Touchpoint **Branch visit** (`branch-visit`) in Mở tài khoản, Emotion "
+        "Chị Nguyễn Thu Hà +2 · Anh Minh \u22121 · Cô Lan 0",
     ]:
         assert line in lines, line
     # Unchanged numbers, and a persona new to the journey, are not reported as moves.
-    assert not [line for line in lines if "Anh Minh" in line or "Cô Lan:" in line
-                or ", Cô Lan" in line]
+    assert not [line for line in lines if ("Anh Minh" in line or ", Cô Lan" in line)
+                and not line.startswith("- ✚ Touchpoint")]
     assert chart.read_bytes().startswith(b"<?xml")
     # Removing a persona; a mapping becomes one number again.
     commit_all(repo, "three personas")
@@ -197,7 +201,8 @@ def test_personas_links_and_ratings_changes(repo: Path,
                   .replace("target: {chi-ha: 2, anh-minh: 1, co-lan: 1}", "target: 2")
                   .replace("emotion: {chi-ha: -1, anh-minh: 0, co-lan: 0}",
                            "emotion: {chi-ha: -1, anh-minh: 0}")
-                  .replace("          co-lan: -1\n", ""))
+                  .replace("          co-lan: -1\n", "")
+                  .replace("anh-minh: -1, co-lan: 0}", "anh-minh: -1}"))
     assert main(["diff", "HEAD"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "- ✖ Persona **Cô Lan** (`co-lan`)" in lines
@@ -220,7 +225,7 @@ def test_the_before_after_chart_draws_the_mean_of_the_personas(repo: Path) -> No
                  if c.title == "Opening an account"]
     assert [(t.name, t.before, t.after) for t in account.touchpoints] == [
         ("Website", 0, pytest.approx(2 / 3)), ("Hotline", 0, pytest.approx(-1 / 3)),
-        ("Online form", -1, pytest.approx(-1))]
+        ("Online form", -1, pytest.approx(-1)), ("Branch visit", None, pytest.approx(1 / 3))]
 
 
 def test_the_changes_page_shows_persona_link_and_rating_changes(project) -> None:
