@@ -36,7 +36,10 @@ CHART_VERSION = hashlib.sha256(b"".join(
     (Path(__file__).parent / name).read_bytes() for name in ("charts.py", "escape.py")
 )).hexdigest()[:16]
 
-Kind = Literal["curve", "sparkline", "trend"]
+Kind = Literal["curve", "sparkline", "trend", "matrix"]
+
+#: The most personas one curve draws (each has its own colour, line style and marker).
+MAX_PERSONAS = 8
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,18 @@ class Point:
     id: str
     name: str
     stage: str
-    emotion: int
+    #: The one line's emotion; a sparkline of several personas draws their mean.
+    emotion: float
     target: int | None
     moment_of_truth: bool
     #: The score the latest evaluation measured, if it measured this touchpoint.
     measured: int | None = None
+    #: Each persona's emotion and target, in the order of :attr:`ChartSpec.personas` (a curve
+    #: of several personas draws these instead of ``emotion`` and ``target``).
+    emotions: tuple[int, ...] = ()
+    targets: tuple[int | None, ...] = ()
+    #: The persona a row of a trend chart measured ("" when the score is everyone's).
+    persona: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,24 @@ class CurveLegend:
 
 
 @dataclass(frozen=True)
+class MatrixItem:
+    """One improvement placed on the impact-effort matrix, by its number in the portfolio."""
+
+    number: int
+    impact: int
+    effort: int
+
+
+@dataclass(frozen=True)
+class MatrixLegend:
+    """What the impact-effort matrix calls its axes and its quick-wins cell."""
+
+    impact: str
+    effort: str
+    quick_wins: str
+
+
+@dataclass(frozen=True)
 class TrendLegend:
     """What a trend chart calls its metrics and their targets, in the site's language."""
 
@@ -95,7 +123,7 @@ class MetricTargets:
 
 #: The legend each kind of chart draws: a sparkline has none.
 _LEGEND_OF: Mapping[str, type] = {
-    "curve": CurveLegend, "trend": TrendLegend, "sparkline": type(None),
+    "curve": CurveLegend, "trend": TrendLegend, "sparkline": type(None), "matrix": MatrixLegend,
 }
 
 
@@ -103,23 +131,36 @@ _LEGEND_OF: Mapping[str, type] = {
 class ChartSpec:
     kind: Kind
     points: tuple[Point, ...]
-    #: Names of the five emotion levels, −2 … +2, in the site's language.
+    #: Names of the five emotion levels, −2 … +2, in the site's language (a matrix: of its
+    #: three levels, low to high).
     levels: tuple[str, ...]
-    legend: CurveLegend | TrendLegend | None = None
+    legend: CurveLegend | TrendLegend | MatrixLegend | None = None
     #: Evaluations, oldest first (trend charts).
     evaluations: tuple[EvaluationColumn, ...] = ()
     #: The journey's NPS and CSAT targets (trend charts).
     targets: MetricTargets = MetricTargets()
+    #: Names of the personas a curve draws a line for, when there are two or more (their
+    #: values are each point's ``emotions`` and ``targets``); empty: the one as-is line.
+    personas: tuple[str, ...] = ()
+    #: The improvements a matrix places.
+    items: tuple[MatrixItem, ...] = ()
 
     def __post_init__(self) -> None:
         # A legend of the wrong kind would draw the wrong words; say so where it is built.
         if not isinstance(self.legend, _LEGEND_OF[self.kind]):
             raise TypeError(f"a {self.kind} chart takes a {_LEGEND_OF[self.kind].__name__} "
                             f"legend, not {type(self.legend).__name__}")
+        if len(self.personas) > MAX_PERSONAS:
+            raise ValueError(f"a curve draws at most {MAX_PERSONAS} personas, "
+                             f"not {len(self.personas)}")
+        if self.personas and any(len(p.emotions) != len(self.personas)
+                                 or len(p.targets) != len(self.personas) for p in self.points):
+            raise ValueError("every point needs an emotion and a target per persona")
 
     @property
     def has_target(self) -> bool:
-        return any(p.target is not None for p in self.points)
+        return any(p.target is not None or any(t is not None for t in p.targets)
+                   for p in self.points)
 
     @property
     def has_measured(self) -> bool:
@@ -159,6 +200,18 @@ PALETTES: Mapping[str, Mapping[str, str]] = {
         "score_0": "#e9ebf0",
         "score_1": "#d3ead5",
         "score_2": "#a5d6a7",
+        # The impact-effort matrix's quick-wins cell.
+        "quick": "#e3f2e6",
+        # One colour per persona, after Okabe and Ito's colour-blind safe hues, each at least
+        # 3:1 against the page (white here, Material's slate in the dark palette).
+        "persona_0": "#0072b2",
+        "persona_1": "#d55e00",
+        "persona_2": "#007a5a",
+        "persona_3": "#b5478b",
+        "persona_4": "#9a6a00",
+        "persona_5": "#6a3d9a",
+        "persona_6": "#7d7d00",
+        "persona_7": "#444444",
     },
     "dark": {
         "text": "#e2e4ec",
@@ -176,6 +229,15 @@ PALETTES: Mapping[str, Mapping[str, str]] = {
         "score_0": "#343846",
         "score_1": "#2c4632",
         "score_2": "#2f6338",
+        "quick": "#233a2a",
+        "persona_0": "#5aa9e6",
+        "persona_1": "#ff8a4c",
+        "persona_2": "#3cc9a0",
+        "persona_3": "#e58fc4",
+        "persona_4": "#f0b43c",
+        "persona_5": "#b9a3e3",
+        "persona_6": "#e8dc45",
+        "persona_7": "#c8c8c8",
     },
 }
 
@@ -237,8 +299,10 @@ def _drawable(spec: ChartSpec) -> ChartSpec:
         legend = type(legend)(**{f.name: _plain(getattr(legend, f.name)) for f in fields(legend)})
     return replace(
         spec,
-        points=tuple(replace(p, name=_plain(p.name), stage=_plain(p.stage))
+        points=tuple(replace(p, name=_plain(p.name), stage=_plain(p.stage),
+                             persona=_plain(p.persona))
                      for p in spec.points),
+        personas=tuple(_plain(name) for name in spec.personas),
         levels=tuple(_plain(level) for level in spec.levels),
         legend=legend,
         evaluations=tuple(replace(r, date=_plain(r.date)) for r in spec.evaluations),
@@ -346,6 +410,8 @@ def _curve_keys(spec: ChartSpec, colours: Mapping[str, str]) -> list[_Key]:
     apart without colour."""
     legend = spec.legend
     assert isinstance(legend, CurveLegend)  # ChartSpec checks it
+    if spec.personas:
+        return _persona_keys(spec, legend, colours)
     candidates: list[tuple[bool, str, dict[str, Any]]] = [
         (True, legend.as_is, {"color": colours["as_is"], "lw": 2.2, "marker": "o",
                               "markersize": 6, "markeredgecolor": "white"}),
@@ -378,10 +444,85 @@ def _curve(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
     _draw_stages(axes, spec.points, layout.slot, colours)
     _draw_levels(axes, spec.levels, layout.slot, colours)
     _draw_touchpoint_names(axes, spec.points, layout, colours)
-    _draw_lines(axes, spec, colours)
-    _draw_markers(axes, spec.points, colours)
+    if spec.personas:
+        _draw_personas(axes, spec, colours)
+    else:
+        _draw_lines(axes, spec, colours)
+        _draw_markers(axes, spec.points, colours)
     _draw_curve_legend(figure, keys, layout, colours)
     return figure
+
+
+# --- several personas on one curve -----------------------------------------------------------
+
+#: How each persona's line is told apart without colour: a dash pattern (in line widths) and
+#: a marker. None of the markers is the pain point's ▼ or the moment of truth's ★.
+_PERSONA_STYLES: tuple[tuple[str | tuple[int, tuple[float, ...]], str], ...] = (
+    ("-", "o"),
+    ((0, (4.0, 1.6)), "s"),
+    ((0, (1.0, 1.4)), "D"),
+    ((0, (5.0, 1.5, 1.0, 1.5)), "^"),
+    ((0, (2.2, 1.6)), "X"),
+    ((0, (7.0, 1.5, 1.0, 1.5, 1.0, 1.5)), "P"),
+    ((0, (1.0, 3.0)), ">"),
+    ((0, (8.0, 3.0)), "h"),
+)
+
+
+def _persona_style(number: int, colours: Mapping[str, str]) -> dict[str, Any]:
+    """Colour, line style and marker of a persona's line."""
+    dashes, marker = _PERSONA_STYLES[number]
+    return {"color": colours[f"persona_{number}"], "ls": dashes, "lw": 2.0, "marker": marker,
+            "markersize": 6.5, "markeredgecolor": "white", "markeredgewidth": 0.8}
+
+
+def _persona_keys(spec: ChartSpec, legend: CurveLegend,
+                  colours: Mapping[str, str]) -> list[_Key]:
+    """A legend entry per persona, then what the marks around the lines mean."""
+    keys: list[_Key] = [(_abbreviate(name, 40), _persona_style(number, colours))
+                        for number, name in enumerate(spec.personas)]
+    if spec.has_target:
+        keys.append((legend.target, {"color": colours["muted"], "lw": 0, "marker": "o",
+                                     "markersize": 6, "markerfacecolor": "none",
+                                     "markeredgewidth": 1.4}))
+    if any(p.moment_of_truth for p in spec.points):
+        keys.append((legend.moment_of_truth, {"color": colours["moment"], "lw": 0,
+                                              "marker": "*", "markersize": 11}))
+    if any(min(p.emotions) < 0 for p in spec.points):
+        keys.append((legend.pain_point, {"color": colours["pain"], "lw": 0, "marker": "v",
+                                         "markersize": 7}))
+    return keys
+
+
+def _draw_personas(axes: Any, spec: ChartSpec, colours: Mapping[str, str]) -> None:
+    """A line per persona, each with its own colour, dashes and marker; its targets as hollow
+    markers of its shape; a star above each moment of truth and a ▼ under each touchpoint
+    that is a pain point for anyone."""
+    points, count = spec.points, len(spec.personas)
+    # Personas often feel the same: each line is moved a little sideways so that equal values
+    # stay visible side by side instead of hiding one another.
+    step = min(0.1, 0.4 / max(count - 1, 1))
+    for number in range(count):
+        shift = (number - (count - 1) / 2) * step
+        style = _persona_style(number, colours)
+        axes.plot([x + shift for x in range(len(points))], [p.emotions[number] for p in points],
+                  zorder=3 + number / 100, solid_capstyle="round", gid=f"persona-{number}",
+                  **style)
+        targets = [(x + shift, target) for x, p in enumerate(points)
+                   if (target := p.targets[number]) is not None]
+        if targets:
+            axes.plot(*zip(*targets, strict=True), linestyle="none", zorder=2,
+                      marker=style["marker"], markersize=6, markerfacecolor="none",
+                      markeredgecolor=style["color"], markeredgewidth=1.4,
+                      gid=f"target-{number}")
+    for x, point in enumerate(points):
+        if point.moment_of_truth:
+            axes.plot([x], [max(point.emotions) + 0.38], linestyle="none", zorder=5,
+                      marker="*", markersize=12, color=colours["moment"],
+                      gid=f"moment-{point.id}")
+        if min(point.emotions) < 0:
+            axes.plot([x], [min(point.emotions) - 0.36], linestyle="none", zorder=5,
+                      marker="v", markersize=7, color=colours["pain"], gid=f"pain-{point.id}")
 
 
 def _stage_spans(points: tuple[Point, ...]) -> list[tuple[str, int, int]]:
@@ -619,10 +760,17 @@ def _draw_scores(figure: Any, evaluations: tuple[EvaluationColumn, ...],
     grid.set_xlim(0, len(evaluations))
     grid.set_ylim(len(rows), 0)
     for row, (index, point) in enumerate(rows):
-        grid.text(-0.12, row + 0.5, _abbreviate(point.name, 42), ha="right", va="center",
+        grid.text(-0.12, row + 0.5, _row_name(point), ha="right", va="center",
                   fontsize=8.5, color=colours["text"], gid=f"name-{point.id}")
         for column, this in enumerate(evaluations):
             _draw_score(grid, row, column, this.scores[index], point, colours)
+
+
+def _row_name(point: Point) -> str:
+    """A row's touchpoint, and the persona it measured when the score is not everyone's."""
+    if not point.persona:
+        return _abbreviate(point.name, 42)
+    return f"{_abbreviate(point.name, 24)} · {_abbreviate(point.persona, 18)}"
 
 
 def _draw_score(grid: Any, row: int, column: int, value: int | None, point: Point,
@@ -704,7 +852,85 @@ def _draw_metrics_legend(figure: Any, shown: list[_Series], layout: _TrendLayout
         at += 0.45 + _text_width(this.label, 9) + 0.35
 
 
-_DRAW = {"curve": _curve, "sparkline": _sparkline, "trend": _trend}
+# --- the impact-effort matrix ---------------------------------------------------------------
+
+#: Margins of the matrix (impact's name and levels left, effort's under it) and the size of a
+#: cell, in inches.
+_MATRIX_LEFT, _MATRIX_BOTTOM, _MATRIX_TOP, _MATRIX_RIGHT = 1.45, 0.75, 0.15, 0.15
+_MATRIX_CELL_W, _MATRIX_CELL_H = 1.75, 1.45
+#: A numbered marker's diameter and the room it takes, in inches; room at the top of every
+#: cell for the quick-wins label, and the markers a cell holds before the rest are counted.
+_MATRIX_MARK, _MATRIX_PITCH, _MATRIX_HEAD = 0.3, 0.33, 0.32
+_MATRIX_COLUMNS, _MATRIX_ROWS = 5, 3
+
+
+def _matrix(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
+    """Impact (up) against effort (right), three levels each: each rated improvement a
+    numbered marker in its cell, the quick-wins cell (high impact, low effort) shaded and
+    named."""
+    pyplot = _matplotlib()
+    legend = spec.legend
+    assert isinstance(legend, MatrixLegend)  # ChartSpec checks it
+    width = _MATRIX_LEFT + 3 * _MATRIX_CELL_W + _MATRIX_RIGHT
+    height = _MATRIX_BOTTOM + 3 * _MATRIX_CELL_H + _MATRIX_TOP
+    figure = pyplot.figure(figsize=(width, height))
+    figure.patch.set_alpha(0)
+    # Axes in inches: effort 1 … 3 from the left, impact 1 … 3 from the bottom.
+    axes = figure.add_axes((_MATRIX_LEFT / width, _MATRIX_BOTTOM / height,
+                            3 * _MATRIX_CELL_W / width, 3 * _MATRIX_CELL_H / height))
+    axes.set_axis_off()
+    axes.set_xlim(0, 3 * _MATRIX_CELL_W)
+    axes.set_ylim(0, 3 * _MATRIX_CELL_H)
+    axes.add_patch(pyplot.Rectangle((0, 2 * _MATRIX_CELL_H), _MATRIX_CELL_W, _MATRIX_CELL_H,
+                                    lw=0, color=colours["quick"], zorder=0, gid="quick-wins"))
+    axes.text(0.1, 3 * _MATRIX_CELL_H - 0.08, f"★ {_abbreviate(legend.quick_wins, 22)}",
+              ha="left", va="top", fontsize=9, fontweight="bold", color=colours["text"],
+              gid="quick-wins-label")
+    for line in range(4):
+        axes.axvline(line * _MATRIX_CELL_W, color=colours["zero"], lw=0.8, zorder=1)
+        axes.axhline(line * _MATRIX_CELL_H, color=colours["zero"], lw=0.8, zorder=1)
+    for level, name in enumerate(spec.levels):
+        axes.text(-0.12, (level + 0.5) * _MATRIX_CELL_H, _abbreviate(name, 14), ha="right",
+                  va="center", fontsize=9, color=colours["text"])
+        axes.text((level + 0.5) * _MATRIX_CELL_W, -0.12, _abbreviate(name, 18), ha="center",
+                  va="top", fontsize=9, color=colours["text"])
+    axes.text(-1.2, 1.5 * _MATRIX_CELL_H, f"{_abbreviate(legend.impact, 30)} →", rotation=90,
+              ha="center", va="center", fontsize=10, fontweight="bold", color=colours["muted"])
+    axes.text(1.5 * _MATRIX_CELL_W, -0.45, f"{_abbreviate(legend.effort, 40)} →",
+              ha="center", va="top", fontsize=10, fontweight="bold", color=colours["muted"])
+    for impact in (1, 2, 3):
+        for effort in (1, 2, 3):
+            _draw_cell(axes, [i for i in spec.items if (i.impact, i.effort) == (impact, effort)],
+                       impact, effort, colours)
+    return figure
+
+
+def _draw_cell(axes: Any, items: list[MatrixItem], impact: int, effort: int,
+               colours: Mapping[str, str]) -> None:
+    """A cell's markers in rows from its top left; a cell too full for all of them shows as
+    many as fit but one, then "+N" (the table under the chart lists every number)."""
+    pyplot = _matplotlib()
+    room = _MATRIX_COLUMNS * _MATRIX_ROWS
+    shown = items if len(items) <= room else items[:room - 1]
+    left, top = (effort - 1) * _MATRIX_CELL_W, impact * _MATRIX_CELL_H - _MATRIX_HEAD
+    margin = (_MATRIX_CELL_W - _MATRIX_COLUMNS * _MATRIX_PITCH) / 2
+    for place, item in enumerate([*shown, None] if len(shown) < len(items) else shown):
+        x = left + margin + (place % _MATRIX_COLUMNS + 0.5) * _MATRIX_PITCH
+        y = top - (place // _MATRIX_COLUMNS + 0.5) * _MATRIX_PITCH
+        if item is None:
+            axes.text(x, y, f"+{len(items) - len(shown)}", ha="center", va="center",
+                      fontsize=8.5, fontweight="bold", color=colours["text"],
+                      gid=f"cell-{impact}-{effort}-more")
+            continue
+        gid = f"cell-{impact}-{effort}-item-{item.number}"
+        axes.add_patch(pyplot.Circle((x, y), _MATRIX_MARK / 2, lw=0, color=colours["as_is"],
+                                     zorder=3, gid=gid))
+        axes.text(x, y, str(item.number), ha="center", va="center",
+                  fontsize=8 if item.number < 100 else 6.5, fontweight="bold",
+                  color="#ffffff", zorder=4, gid=f"{gid}-number")
+
+
+_DRAW = {"curve": _curve, "sparkline": _sparkline, "trend": _trend, "matrix": _matrix}
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 
 
@@ -848,11 +1074,11 @@ _PARALLEL_FROM = 12
 @dataclass(frozen=True)
 class ComparedTouchpoint:
     """A touchpoint's emotion before and after a change (None: it is not there on that
-    side, which leaves a gap in that curve)."""
+    side, which leaves a gap in that curve; the mean when personas feel differently)."""
 
     name: str
-    before: int | None
-    after: int | None
+    before: float | None
+    after: float | None
 
 
 @dataclass(frozen=True)

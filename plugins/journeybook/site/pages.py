@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..cache import Recent
 from ..i18n import labels
-from ..model import Evaluation, Journey, Stage
+from ..model import Evaluation, Journey, Persona, Stage, Touchpoint
 from ..playbook import STALE_AFTER, Playbook, TrackedImprovement, note_lines
 from ..source import EVALUATIONS
 from .blueprint import blueprint_rows
@@ -60,6 +60,7 @@ from .paths import (
     team_path,
     touchpoint_link,
 )
+from .portfolio import matrix_chart, portfolio
 from .practice import practice_questions
 from .views import journey_view, stage_view
 
@@ -129,6 +130,63 @@ if TYPE_CHECKING:
 CHUNK = "<!-- journeybook: part -->"
 
 
+@dataclass(frozen=True)
+class _Values:
+    """One persona's numbers at a touchpoint, as a curve and its data table show them."""
+
+    emotion: int
+    target: int | None
+    #: What the latest evaluation measured (None: not measured, or no evaluation).
+    measured: int | None
+
+
+def _point(stage: Stage, tp: Touchpoint, values: list[_Values], personas: bool) -> Point:
+    """A touchpoint on a curve: its one line's values, or (``personas``) each persona's."""
+    if personas:
+        return Point(tp.id, tp.name, stage.name, tp.mean_emotion, None, tp.moment_of_truth,
+                     emotions=tuple(v.emotion for v in values),
+                     targets=tuple(v.target for v in values))
+    [one] = values
+    return Point(tp.id, tp.name, stage.name, one.emotion, one.target, tp.moment_of_truth,
+                 one.measured)
+
+
+@dataclass(frozen=True)
+class _TrendRow:
+    """A row of the trend chart: a touchpoint, for one persona when evaluations scored
+    personas apart there."""
+
+    stage: Stage
+    touchpoint: Touchpoint
+    persona: Persona | None
+    #: The persona id the scores are read for ("" or the only persona's for everyone's).
+    who: str
+    #: Its score in each evaluation, oldest first.
+    scores: tuple[int | None, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.touchpoint.id}--{self.persona.id}" if self.persona else self.touchpoint.id
+
+
+def _trend_rows(journey: Journey, evaluations: list[Evaluation]) -> list[_TrendRow]:
+    """The touchpoints some evaluation scored; one row per persona measured where a round
+    scored them apart (a journey of two personas or more), else one row."""
+    everyone = journey.primary.id if len(journey.personas) == 1 and journey.primary else ""
+    rows = []
+    for stage, tp in journey.touchpoints():
+        written = [e.scores[tp.id] for e in evaluations if tp.id in e.scores]
+        if not written:
+            continue
+        apart = len(journey.personas) > 1 and any(isinstance(v, dict) for v in written)
+        for persona in journey.personas if apart else [None]:
+            who = persona.id if persona else everyone
+            scores = tuple(e.score_for(tp.id, who) for e in evaluations)
+            if any(value is not None for value in scores):
+                rows.append(_TrendRow(stage, tp, persona, who, scores))
+    return rows
+
+
 class _Renderer:
     def __init__(self, playbook: Playbook, language: str | None,
                  memo: Memo | None = None) -> None:
@@ -175,27 +233,35 @@ class _Renderer:
 
     def chart(self, journey: Journey, stage: Stage | None = None,
               kind: Kind = "curve") -> dict[str, Any]:
-        """Declare a chart for the page being rendered; returns what the template shows."""
+        """Declare a chart for the page being rendered; returns what the template shows: its
+        path, alt text, and per touchpoint each persona's values (one set when the journey
+        has fewer than two personas)."""
         rows = [(s, t) for s, t in journey.touchpoints() if stage is None or s is stage]
         t = self.t
         evaluations = self.playbook.evaluations_of(journey)
         latest = evaluations[-1] if evaluations else None
+        # Two personas or more: a line each. Otherwise one line, of the only persona if any.
+        personas = journey.personas if len(journey.personas) > 1 else []
+        ids = [p.id for p in personas] or [journey.primary.id if journey.primary else ""]
+        values = {tp.id: [_Values(tp.emotion_for(who), tp.target_for(who),
+                                  latest.score_for(tp.id, who) if latest else None)
+                          for who in ids] for _, tp in rows}
         if kind == "sparkline":
-            # A sparkline draws the as-is line and nothing else: its key holds only that.
-            spec = ChartSpec(kind, tuple(Point("", "", "", tp.emotion, None, False)
+            # A sparkline draws the as-is line and nothing else (the mean of the personas):
+            # its key holds only that.
+            spec = ChartSpec(kind, tuple(Point("", "", "", tp.mean_emotion, None, False)
                                          for _, tp in rows), ())
         else:
             spec = ChartSpec(
                 kind=kind,
-                points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target,
-                                   tp.moment_of_truth,
-                                   latest.scores.get(tp.id) if latest else None)
-                             for s, tp in rows),
+                points=tuple(_point(s, tp, values[tp.id], bool(personas)) for s, tp in rows),
                 levels=tuple(t[f"emotion_{level}"] for level in range(-2, 3)),
                 legend=CurveLegend(
                     as_is=t["as_is"], target=t["target"], moment_of_truth=t["moment_of_truth"],
                     pain_point=t["pain_point"],
-                    measured=t["measured_on"].format(date=latest.date) if latest else ""),
+                    measured=t["measured_on"].format(date=latest.date)
+                    if latest and not personas else ""),
+                personas=tuple(p.name for p in personas),
             )
         path = chart_path(journey, stage, kind)
         self._declare(path, spec)
@@ -203,37 +269,59 @@ class _Renderer:
         if kind == "sparkline":
             text = t["sparkline_alt"].format(what=what)
         else:
-            low = min(rows, key=lambda row: row[1].emotion)[1]
-            high = max(rows, key=lambda row: row[1].emotion)[1]
-            text = t["chart_alt"].format(
-                what=what, touchpoints=t.plural("n_touchpoints", len(rows)),
-                low=score(low.emotion), low_name=f"“{low.name}”",
-                high=score(high.emotion), high_name=f"“{high.name}”",
-                moments=t.plural("n_moments", sum(tp.moment_of_truth for _, tp in rows)),
-                pains=t.plural("n_pain_points", sum(tp.is_pain_point for _, tp in rows)),
-            ) + (t["chart_alt_target"] if spec.has_target else "")
-        measured = {tp.id: latest.scores.get(tp.id) for _, tp in rows} if latest else {}
-        return {"path": path, "alt": text, "rows": rows, "measured": measured,
-                "latest": latest}
+            text = self._curve_alt(what, rows, values, personas, spec.has_target)
+        return {"path": path, "alt": text, "rows": rows, "feelings": values, "latest": latest,
+                "personas": personas}
+
+    def _curve_alt(self, what: str, rows: list[tuple[Stage, Touchpoint]],
+                   values: Mapping[str, list[_Values]], personas: list[Persona],
+                   has_target: bool) -> str:
+        """An emotion curve in words: its lowest and highest point (each persona's)."""
+        t = self.t
+
+        def extremes(number: int) -> dict[str, str]:
+            low = min(rows, key=lambda row: values[row[1].id][number].emotion)[1]
+            high = max(rows, key=lambda row: values[row[1].id][number].emotion)[1]
+            return {"low": score(values[low.id][number].emotion), "low_name": f"“{low.name}”",
+                    "high": score(values[high.id][number].emotion),
+                    "high_name": f"“{high.name}”"}
+
+        common = {
+            "what": what, "touchpoints": t.plural("n_touchpoints", len(rows)),
+            "moments": t.plural("n_moments", sum(tp.moment_of_truth for _, tp in rows)),
+            "pains": t.plural("n_pain_points", sum(tp.is_pain_point for _, tp in rows)),
+        }
+        if not personas:
+            return (t["chart_alt"].format(**common, **extremes(0))
+                    + (t["chart_alt_target"] if has_target else ""))
+        lines = "; ".join(t["chart_alt_persona"].format(name=f"“{persona.name}”",
+                                                         **extremes(number))
+                          for number, persona in enumerate(personas))
+        return (t["chart_alt_personas"].format(
+                    **common, personas=t.plural("n_personas", len(personas)), lines=lines)
+                + (t["chart_alt_persona_target"] if has_target else ""))
 
     def trend(self, journey: Journey) -> dict[str, Any] | None:
         """Declare the evaluation trend chart of a journey (None while no evaluation has measured
         anything: a chart of dates alone says nothing)."""
         evaluations = self.playbook.evaluations_of(journey)
         t = self.t
-        rows = [(s, tp) for s, tp in journey.touchpoints()
-                if any(tp.id in e.scores for e in evaluations)]
+        rows = _trend_rows(journey, evaluations)
         if not rows and all(e.nps is None and e.csat is None for e in evaluations):
             return None
         spec = ChartSpec(
             kind="trend",
-            points=tuple(Point(tp.id, tp.name, s.name, tp.emotion, tp.target,
-                               tp.moment_of_truth) for s, tp in rows),
+            points=tuple(Point(row.id, row.touchpoint.name, row.stage.name,
+                               row.touchpoint.emotion_for(row.who),
+                               row.touchpoint.target_for(row.who),
+                               row.touchpoint.moment_of_truth,
+                               persona=row.persona.name if row.persona else "")
+                         for row in rows),
             levels=(), legend=TrendLegend(nps=t["nps"], csat=t["csat"], target=t["target"]),
             evaluations=tuple(
-                EvaluationColumn(e.date.isoformat(), tuple(e.scores.get(tp.id) for _, tp in rows),
+                EvaluationColumn(e.date.isoformat(), tuple(row.scores[n] for row in rows),
                                  e.nps, e.csat)
-                for e in evaluations),
+                for n, e in enumerate(evaluations)),
             targets=MetricTargets(
                 nps=journey.metrics.nps.target if journey.metrics.nps else None,
                 csat=journey.metrics.csat.target if journey.metrics.csat else None),
@@ -247,7 +335,7 @@ class _Renderer:
 
         has_metrics = any(e.nps is not None or e.csat is not None for e in evaluations)
         text = t["trend_alt"].format(
-            touchpoints=t.plural("n_touchpoints", len(rows)),
+            touchpoints=t.plural("n_touchpoints", len({row.touchpoint.id for row in rows})),
             rounds=t.plural("n_rounds", len(evaluations)), first=evaluations[0].date,
             last=evaluations[-1].date,
             metrics=t["trend_metrics"].format(nps=series("nps"), csat=series("csat"))
@@ -478,8 +566,15 @@ def build_site(playbook: Playbook, language: str | None = None,
                                  status=status, journey=items[0].journey, items=items)
                    for items in _by_journey(tracked)])
                  for status, tracked in _by_status(improvements)]
+    # The portfolio ranks every journey's improvements together: one part of its own, and
+    # one matrix (redrawn only when a rating or the order changes: its spec is its key).
+    ranked = portfolio(playbook, improvements)
+    portfolio_chart = f"{ACTIONS}/charts/portfolio"
+    if ranked:
+        renderer._declare(portfolio_chart, matrix_chart(ranked, t))
     renderer.render("actions.md.j2", path, improvements=improvements, today=today,
-                    by_status=by_status, by_team=_team_counts(improvements, by_status))
+                    by_status=by_status, by_team=_team_counts(improvements, by_status),
+                    portfolio=ranked, portfolio_chart=portfolio_chart)
 
     # The channel matrix: a part per journey, then the summary and the teams over them all.
     words = {"controls": CONTROLS, "not_set": NOT_SET, "average": average}
