@@ -4,13 +4,14 @@ the experience as rows, the three lines between them, read from a real build."""
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
 from journeybook.model import id_problems
 
-from .conftest import Project
+from .conftest import ROOT, Project
 
 BLUEPRINT_JOURNEY = """\
 title: Fixing a broken kettle
@@ -96,7 +97,7 @@ def test_every_touchpoint_sits_in_its_stage_and_layer(project, tmp_path: Path) -
     assert [li.get_text() for li in _cell(table, LANES[3], 0).select("li")] == [
         "CRM", "Ticketing"]
     # An empty cell says so rather than looking broken.
-    assert _cell(table, LANES[2], 1).get_text(strip=True) == "–"
+    assert _cell(table, LANES[2], 1).get_text(strip=True) == "\u2013"  # an en dash
 
 
 def test_the_three_lines_cross_the_whole_table_between_the_right_layers(
@@ -145,3 +146,22 @@ def test_hostile_text_stays_text(project, tmp_path: Path) -> None:
 
 def test_blueprint_is_a_reserved_stage_id() -> None:
     assert id_problems([("blueprint", ["a"])])
+
+
+def test_each_sample_blueprint_prints_on_one_landscape_sheet(browser, sample_url: str) -> None:
+    """Printed from Chromium, a blueprint is one A4 sheet turned sideways; other pages stay
+    upright (the landscape page is the blueprint's alone)."""
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    for folder in sorted((ROOT / "journeys").iterdir()):
+        page.goto(f"{sample_url}journeys/{folder.name}/blueprint/")
+        pdf = page.pdf(prefer_css_page_size=True)
+        sheets = re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)
+        assert len(sheets) == 1, folder.name
+        width, height = (float(n) for n in sheets[0].split()[2:])
+        assert (round(width), round(height)) == (842, 595), folder.name  # A4, landscape
+    page.goto(f"{sample_url}journeys/goi-tong-dai/checklist/")
+    width, height = (float(n) for n in re.findall(
+        rb"/MediaBox\s*\[([^\]]*)\]", page.pdf(prefer_css_page_size=True))[0].split()[2:])
+    assert width < height
+    page.close()

@@ -41,6 +41,8 @@ stages:
 """
 
 WEAK = "⚠ weak"
+#: What an empty cell shows: an en dash.
+EMPTY = "\u2013"
 
 
 @pytest.fixture
@@ -66,13 +68,13 @@ def test_each_journey_has_its_stages_by_channel_and_control(page: BeautifulSoup)
                         "Digital · uncontrolled", "Analog · owned", "Analog · influenced",
                         "Analog · uncontrolled", "Not set"]
     # a1 (−2) and a2 (+1); a3 averages its two personas (−1, 0); a4 has no channel.
-    assert alpha[1] == ["1. First", f"2 (−0.5) {WEAK}", "–", "–", "–", f"1 (−0.5) {WEAK}",
-                        "–", "–"]
-    assert alpha[2] == ["2. Second", "–", "–", "–", "–", "–", "–", "1 (0.0)"]
+    assert alpha[1] == ["1. First", f"2 (−0.5) {WEAK}", EMPTY, EMPTY, EMPTY, f"1 (−0.5) {WEAK}",
+                        EMPTY, EMPTY]
+    assert alpha[2] == ["2. Second", EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, "1 (0.0)"]
     # Every touchpoint has its channel and control here: no empty "not set" column.
     beta = _table(page, "beta")
     assert beta[0][-1] == "Analog · uncontrolled"
-    assert beta[1] == ["1. Only", f"1 (−1.0) {WEAK}", "–", "–", "–", "–", "1 (+2.0)"]
+    assert beta[1] == ["1. Only", f"1 (−1.0) {WEAK}", EMPTY, EMPTY, EMPTY, EMPTY, "1 (+2.0)"]
     [link] = page.find(id="beta").find_next("table").select("a[href]")
     assert link["href"] == "../journeys/beta/t1/"
 
@@ -81,12 +83,12 @@ def test_summary_counts_every_touchpoint_once(page: BeautifulSoup) -> None:
     summary = _table(page, "all-journeys")
     assert summary == [
         ["Channel", "Owned", "Influenced", "Uncontrolled", "Not set"],
-        ["Digital", f"3 (−0.7) {WEAK}", "–", "–", "–"],
-        ["Analog", "–", f"1 (−0.5) {WEAK}", "1 (+2.0)", "–"],
-        ["Not set", "1 (0.0)", "–", "–", "–"],
+        ["Digital", f"3 (−0.7) {WEAK}", EMPTY, EMPTY, EMPTY],
+        ["Analog", EMPTY, f"1 (−0.5) {WEAK}", "1 (+2.0)", EMPTY],
+        ["Not set", "1 (0.0)", EMPTY, EMPTY, EMPTY],
     ]
     counted = sum(int(cell.split()[0]) for row in summary[1:] for cell in row[1:]
-                  if cell != "–")
+                  if cell != EMPTY)
     assert counted == 6
 
 
