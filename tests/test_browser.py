@@ -330,6 +330,7 @@ GENERATED_PAGES = {
     "journeys index": "journeys/",
     "changes": "changes/",
     "journey overview": "journeys/goi-tong-dai/",
+    "journey overview, several personas": "journeys/hoa-don-dien-tu/",
     "stage": "journeys/goi-tong-dai/lien-he-tong-dai/",
     "service blueprint": "journeys/goi-tong-dai/blueprint/",
     "journey checklist": "journeys/goi-tong-dai/checklist/",

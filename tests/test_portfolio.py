@@ -173,3 +173,19 @@ def test_ties_keep_the_playbook_order(project) -> None:
     assert [o.tracked.improvement.action for o in ranked.rated] == ORDER
     assert [o.number for o in ranked.rated] == list(range(1, 9))
     assert ranked.quick_wins == [1, 2]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_sample_matrix_loads_in_its_palette(browser, sample_url: str, scheme: str) -> None:
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(sample_url + "actions/")
+    other = "dark" if scheme == "light" else "light"
+    shown = page.locator(f"article img[src*='charts/portfolio-{scheme}.svg']")
+    shown.scroll_into_view_if_needed()
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0",
+                           arg=shown.element_handle(), timeout=10_000)
+    shown.wait_for(state="visible")
+    page.locator(f"article img[src*='charts/portfolio-{other}.svg']").wait_for(state="hidden")
+    # The list reads without the picture: every marker's number is an entry of the list.
+    assert page.locator("article #portfolio ~ ol > li").count() >= 1
+    page.close()
