@@ -328,6 +328,7 @@ def _hand_written_pages() -> dict[str, str]:
 #: One page of every kind the plugin generates. A new kind of page goes here.
 GENERATED_PAGES = {
     "journeys index": "journeys/",
+    "journey landscape": "landscape/",
     "changes": "changes/",
     "journey overview": "journeys/goi-tong-dai/",
     "journey overview, several personas": "journeys/hoa-don-dien-tu/",

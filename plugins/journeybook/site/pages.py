@@ -46,6 +46,7 @@ from .paths import (
     CHECKLISTS,
     GLOSSARY,
     JOURNEYS,
+    LANDSCAPE,
     MAPS_TO_REVIEW,
     PROGRESS,
     browser_link,
@@ -421,9 +422,15 @@ def _digest(*parts: str) -> str:
 def _journey_key(playbook: Playbook, journey: Journey, language: str | None,
                  today: datetime.date, stale_after: int) -> str:
     """Everything a journey's pages are made of. Its pages read only the journey, its own
-    evaluation notes and these settings (never another journey), which keeps this complete."""
+    evaluation notes, these settings and the links between it and other journeys (never
+    anything else of another journey), which keeps this complete."""
+    # Links are the exception: its pages name the journeys it continues in and comes from.
+    links = [(link.journey.id, link.journey.title, link.stage.id, link.stage.name,
+              link.touchpoint.id, link.touchpoint.name, link.target.id, link.target.title,
+              link.target_stage.name if link.target_stage else "")
+             for link in playbook.links_from(journey) + playbook.links_to(journey)]
     return _digest(journey.id, str(playbook.source_of(journey)), language or "",
-                   today.isoformat(), str(stale_after), journey.model_dump_json(),
+                   today.isoformat(), str(stale_after), journey.model_dump_json(), repr(links),
                    *[part for evaluation in playbook.evaluations_of(journey)
                      for part in (evaluation.slug, evaluation.model_dump_json(),
                                   evaluation.body)])
@@ -540,7 +547,15 @@ def build_site(playbook: Playbook, language: str | None = None,
              for name, members in groups for n, journey in enumerate(members)]
     renderer.render("journeys.md.j2", index, journeys=playbook.journeys, groups=groups,
                     parts=parts, freshness=freshness, stale_after=stale_after)
-    journey_nav: list[NavItem] = [NavItem(t["overview"], index)]
+    parts = [renderer.part("landscape_part.md.j2", LANDSCAPE, keys[journey.id] + name * (n == 0),
+                           journey=journey, group=name if n == 0 else None, number=number,
+                           continues_in=playbook.links_from(journey),
+                           comes_from=playbook.links_to(journey))
+             for number, (name, members) in enumerate(groups, start=1)
+             for n, journey in enumerate(members)]
+    renderer.render("landscape.md.j2", LANDSCAPE, links=playbook.links(), parts=parts)
+    journey_nav: list[NavItem] = [NavItem(t["overview"], index),
+                                  NavItem(t["landscape"], LANDSCAPE)]
     if group if group is not None else len(playbook.journeys) > GROUP_JOURNEYS_ABOVE:
         journey_nav += [NavItem(name or t["ungrouped"],
                                 children=_in_runs([sections[j.id] for j in journeys]))

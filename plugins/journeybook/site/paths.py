@@ -23,6 +23,8 @@ PROGRESS = "progress/index.md"
 #: The maps to review (stale journeys). Top level: under `journeys/` it could clash with a
 #: journey's id.
 MAPS_TO_REVIEW = "review/index.md"
+#: Every journey by group with the links between them. Top level, like the maps to review.
+LANDSCAPE = "landscape/index.md"
 #: Touchpoints of every journey by channel and control, and by team.
 CHANNELS = "channels/index.md"
 
