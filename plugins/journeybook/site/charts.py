@@ -854,9 +854,9 @@ def _draw_metrics_legend(figure: Any, shown: list[_Series], layout: _TrendLayout
 
 # --- the impact-effort matrix ---------------------------------------------------------------
 
-#: Margins of the matrix (impact's name and levels left, effort's under it) and the size of a
-#: cell, in inches.
-_MATRIX_LEFT, _MATRIX_BOTTOM, _MATRIX_TOP, _MATRIX_RIGHT = 1.45, 0.75, 0.15, 0.15
+#: Margins of the matrix (effort's name and levels under it; the left one, for impact's, is
+#: measured) and the size of a cell, in inches.
+_MATRIX_BOTTOM, _MATRIX_TOP, _MATRIX_RIGHT = 0.75, 0.15, 0.15
 _MATRIX_CELL_W, _MATRIX_CELL_H = 1.75, 1.45
 #: A numbered marker's diameter and the room it takes, in inches; room at the top of every
 #: cell for the quick-wins label, and the markers a cell holds before the rest are counted.
@@ -871,12 +871,16 @@ def _matrix(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
     pyplot = _matplotlib()
     legend = spec.legend
     assert isinstance(legend, MatrixLegend)  # ChartSpec checks it
-    width = _MATRIX_LEFT + 3 * _MATRIX_CELL_W + _MATRIX_RIGHT
+    levels = [_abbreviate(name, 14) for name in spec.levels]
+    # Impact's name stands turned just left of its widest level name.
+    widest = max(_text_width(name, 9) for name in levels)
+    left = 0.12 + widest + 0.45
+    width = left + 3 * _MATRIX_CELL_W + _MATRIX_RIGHT
     height = _MATRIX_BOTTOM + 3 * _MATRIX_CELL_H + _MATRIX_TOP
     figure = pyplot.figure(figsize=(width, height))
     figure.patch.set_alpha(0)
     # Axes in inches: effort 1 … 3 from the left, impact 1 … 3 from the bottom.
-    axes = figure.add_axes((_MATRIX_LEFT / width, _MATRIX_BOTTOM / height,
+    axes = figure.add_axes((left / width, _MATRIX_BOTTOM / height,
                             3 * _MATRIX_CELL_W / width, 3 * _MATRIX_CELL_H / height))
     axes.set_axis_off()
     axes.set_xlim(0, 3 * _MATRIX_CELL_W)
@@ -889,13 +893,14 @@ def _matrix(spec: ChartSpec, colours: Mapping[str, str]) -> Any:
     for line in range(4):
         axes.axvline(line * _MATRIX_CELL_W, color=colours["zero"], lw=0.8, zorder=1)
         axes.axhline(line * _MATRIX_CELL_H, color=colours["zero"], lw=0.8, zorder=1)
-    for level, name in enumerate(spec.levels):
-        axes.text(-0.12, (level + 0.5) * _MATRIX_CELL_H, _abbreviate(name, 14), ha="right",
+    for level, name in enumerate(levels):
+        axes.text(-0.12, (level + 0.5) * _MATRIX_CELL_H, name, ha="right",
                   va="center", fontsize=9, color=colours["text"])
         axes.text((level + 0.5) * _MATRIX_CELL_W, -0.12, _abbreviate(name, 18), ha="center",
                   va="top", fontsize=9, color=colours["text"])
-    axes.text(-1.2, 1.5 * _MATRIX_CELL_H, f"{_abbreviate(legend.impact, 30)} →", rotation=90,
-              ha="center", va="center", fontsize=10, fontweight="bold", color=colours["muted"])
+    axes.text(-0.12 - widest - 0.22, 1.5 * _MATRIX_CELL_H, f"{_abbreviate(legend.impact, 30)} →",
+              rotation=90, ha="center", va="center", fontsize=10, fontweight="bold",
+              color=colours["muted"])
     axes.text(1.5 * _MATRIX_CELL_W, -0.45, f"{_abbreviate(legend.effort, 40)} →",
               ha="center", va="top", fontsize=10, fontweight="bold", color=colours["muted"])
     for impact in (1, 2, 3):
