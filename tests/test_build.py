@@ -92,7 +92,7 @@ def test_navigation_lists_journeys_and_stages_in_order(sample_site: Project) -> 
                           "Tiến độ học tập", "Thuật ngữ"]
     journeys_section = top[3]
     assert [a.get_text(strip=True) for a in journeys_section.select("a.md-nav__link[href]")
-            ][:2] == ["Tổng quan", "Toàn cảnh hành trình"]
+            ][:2] == ["Hành trình", "Toàn cảnh hành trình"]
     for journey in SAMPLE.journeys:
         links = [a["href"] for a in journeys_section.select("a.md-nav__link[href]")
                  if f"{journey.id}/" in a["href"]]

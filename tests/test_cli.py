@@ -31,8 +31,7 @@ def test_check_lists_every_problem_and_fails(tmp_path: Path, capsys: pytest.Capt
         "error: journeys/bad/journey.yaml:5:32: stages[0].touchpoints[0].chanel: unknown key "
         "`chanel` (did you mean `channel`?). Allowed here: id, name, channel, control, direct, "
         "team, doing, thinking, feeling, expects, frustrations, evidence, desired, emotion, "
-        "target, "
-        "moment_of_truth, layers, checklist, improvements",
+        "target, moment_of_truth, link, layers, checklist, improvements",
         "2 problems found.",
     ]
 
