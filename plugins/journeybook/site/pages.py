@@ -592,7 +592,7 @@ def build_site(playbook: Playbook, language: str | None = None,
                     portfolio=ranked, portfolio_chart=portfolio_chart)
 
     # The channel matrix: a part per journey, then the summary and the teams over them all.
-    words = {"controls": CONTROLS, "not_set": NOT_SET, "average": average}
+    words: dict[str, Any] = {"controls": CONTROLS, "not_set": NOT_SET, "average": average}
     renderer.render("channels.md.j2", CHANNELS, summary=summary(playbook), teams=by_team(playbook),
                     team_pages={team.slug: team_path(team) for team in teams}, **words,
                     parts=[renderer.part("channels_part.md.j2", CHANNELS, keys[journey.id],
