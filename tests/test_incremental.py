@@ -97,7 +97,7 @@ def test_a_renamed_stage_is_renamed_in_the_nav_of_every_page_of_its_journey(
 
     built = assert_served_as_built(server, tmp_path / "built", "renaming a stage")
     pages = [url for url in site_urls(built, "journeys/trip-1") if url.endswith("/")]
-    assert len(pages) == 6  # overview, two stages, checklist, practice quiz, evaluations
+    assert len(pages) == 7  # overview, two stages, blueprint, checklist, practice quiz, evaluations
     for url in pages:
         labels = nav_labels(server.page(url))
         assert "Đặt hàng 1 (renamed)" in labels, url

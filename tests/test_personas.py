@@ -280,3 +280,33 @@ def test_any_emotion_value_is_read_or_reported_never_a_traceback(values: list[ob
     if journey is not None:
         for _, tp in journey.touchpoints():
             assert all(-2 <= tp.emotion_for(p) <= 2 for p in journey.persona_ids)
+
+
+def test_a_link_added_in_one_journey_shows_on_the_other_when_its_pages_are_kept(
+        tmp_path: Path) -> None:
+    """`mkdocs serve` keeps each journey's pages while its inputs are unchanged: a link
+    written in one journey changes what the other journey's pages say, so it is one of them."""
+    from journeybook.site.pages import Memo, build_site
+
+    journeys = tmp_path / "journeys"
+    write_journey(journeys, "kettle", TWO)
+    write_journey(journeys, "invoices", SECOND.replace("        link: kettle/find\n", ""))
+    memo = Memo()
+    before = build_site(Playbook.load(journeys, tmp_path), "en", memo=memo)
+    assert "Comes from" not in before.pages["journeys/invoices/index.md"].content
+    memo.next_build()
+    write_journey(journeys, "kettle", linked("invoices/setup"))
+    after = build_site(Playbook.load(journeys, tmp_path), "en", memo=memo)
+    # The invoices journey's own file did not change; its pages still did.
+    assert "Comes from" in after.pages["journeys/invoices/index.md"].content
+    assert "Comes from" in after.pages["journeys/invoices/setup.md"].content
+    assert after.pages == build_site(Playbook.load(journeys, tmp_path), "en").pages
+
+
+def test_a_link_to_a_journey_with_its_own_mistakes_reports_only_those(tmp_path: Path) -> None:
+    journeys = tmp_path / "journeys"
+    write_journey(journeys, "kettle", linked("invoices/setup"))
+    write_journey(journeys, "invoices", SECOND.replace("emotion: 0", "emotion: 9"))
+    with pytest.raises(JourneybookError) as error:
+        Playbook.load(journeys, tmp_path)
+    assert [p.file for p in error.value.problems] == ["journeys/invoices/journey.yaml"]

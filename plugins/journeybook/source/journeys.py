@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+from collections.abc import Set
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -130,7 +131,11 @@ def load_sources(journeys_dir: Path, base_dir: Path | None = None,
             continue
         journeys.append(journey)
         evaluations[journey.id] = _evaluations_of(journey, path.parent, base, problems)
-    problems += link_problems(journeys, journeys_dir, base)
+    # A link to a journey whose file has its own problems is not reported as well: that
+    # journey is there, and the problems already shown are what to fix.
+    broken = {path.parent.name for path in journey_files(journeys_dir)} - {
+        j.id for j in journeys}
+    problems += link_problems(journeys, journeys_dir, base, broken)
     if problems:
         raise JourneybookError(problems)
     if cache is not None:
@@ -138,16 +143,18 @@ def load_sources(journeys_dir: Path, base_dir: Path | None = None,
     return journeys, evaluations
 
 
-def link_problems(journeys: list[Journey], journeys_dir: Path, base: Path) -> list[Problem]:
+def link_problems(journeys: list[Journey], journeys_dir: Path, base: Path,
+                  unreadable: Set[str] = frozenset()) -> list[Problem]:
     """Touchpoint `link:`s that lead nowhere: to no journey, or to no stage of it, each
-    located in its file with the nearest id as a suggestion. Links may form cycles."""
+    located in its file with the nearest id as a suggestion. Links may form cycles. A link to
+    one of the ``unreadable`` journeys (whose own file has problems) is not checked."""
     stages = {j.id: [s.id for s in j.stages] for j in journeys}
     problems: list[Problem] = []
     for journey in journeys:
         wrong: list[tuple[DataPath, str]] = []
         for s, stage in enumerate(journey.stages):
             for t, touchpoint in enumerate(stage.touchpoints):
-                if touchpoint.link:
+                if touchpoint.link and touchpoint.link_journey not in unreadable:
                     why = _link_problem(touchpoint.link, journey.id, stages)
                     if why:
                         wrong.append((("stages", s, "touchpoints", t, "link"), why))
