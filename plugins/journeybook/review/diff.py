@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from ..errors import Problem
 from ..model import Journey, Persona, ReviewQuestion, Stage, Touchpoint
@@ -148,6 +149,20 @@ class JourneyChanges:
         return journey
 
 
+
+_Named = TypeVar("_Named", Persona, Stage)
+
+
+def _by_id(before: list[_Named], after: list[_Named],
+           ) -> tuple[list[_Named], list[_Named], list[tuple[_Named, _Named]]]:
+    """What was added, removed and renamed among personas or stages, matched by id."""
+    old = {item.id: item for item in before}
+    new = {item.id for item in after}
+    return ([item for item in after if item.id not in old],
+            [item for item in before if item.id not in new],
+            [(old[item.id], item) for item in after
+             if item.id in old and old[item.id].name != item.name])
+
 def compare_journey(before: Journey | None, after: Journey | None) -> JourneyChanges:
     journey = after or before
     assert journey is not None
@@ -158,18 +173,11 @@ def compare_journey(before: Journey | None, after: Journey | None) -> JourneyCha
         changes.title = (before.title, after.title)
     if before.group != after.group:
         changes.group = (before.group, after.group)
-    old_personas = {p.id: p for p in before.personas}
-    new_personas = {p.id: p for p in after.personas}
-    changes.personas_added = [p for p in after.personas if p.id not in old_personas]
-    changes.personas_removed = [p for p in before.personas if p.id not in new_personas]
-    changes.personas_renamed = [(old_personas[p.id], p) for p in after.personas
-                                if p.id in old_personas and old_personas[p.id].name != p.name]
+    (changes.personas_added, changes.personas_removed,
+     changes.personas_renamed) = _by_id(before.personas, after.personas)
+    (changes.stages_added, changes.stages_removed,
+     changes.stages_renamed) = _by_id(before.stages, after.stages)
     old_stages = {s.id: s for s in before.stages}
-    new_stages = {s.id: s for s in after.stages}
-    changes.stages_added = [s for s in after.stages if s.id not in old_stages]
-    changes.stages_removed = [s for s in before.stages if s.id not in new_stages]
-    changes.stages_renamed = [(old_stages[s.id], s) for s in after.stages
-                              if s.id in old_stages and old_stages[s.id].name != s.name]
     _compare_questions(changes, old_stages, after.stages)
     old = {t.id: (s, t) for s, t in before.touchpoints()}
     new = {t.id: (s, t) for s, t in after.touchpoints()}
