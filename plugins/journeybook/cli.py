@@ -7,6 +7,7 @@ import datetime
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from .authoring import (
@@ -26,6 +27,7 @@ from .generate import generate
 from .i18n import LanguageError, labels, languages
 from .model import Journey
 from .playbook import STALE_AFTER, Freshness, Playbook, build_date
+from .publish import ENGINES, PublishError, built_site, publish
 from .review.chart import comparison_chart
 from .review.diff import compare, journeys_at
 from .review.git import GitError, repository_root
@@ -334,6 +336,33 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace) -> int:
+    site: AbstractContextManager[Path] = (
+        nullcontext(Path(args.site_dir)) if args.site_dir
+        else built_site(Path(args.config_file), args.engine))
+    try:
+        with site as folder:
+            published = publish(Path.cwd(), folder, args.version, aliases=args.alias,
+                                title=args.title, branch=args.branch, remote=args.remote,
+                                default=args.default, push=args.push)
+    except PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    listed = ", ".join(
+        entry.version + (f" [{', '.join(entry.aliases)}]" if entry.aliases else "")
+        for entry in published.versions)
+    done = (f"committed {published.commit[:12]}" if published.commit
+            else "already up to date, nothing committed")
+    print(f"{published.branch}: {done}; versions: {listed}; / redirects to "
+          f"{published.default}/")
+    if published.pushed:
+        print(f"pushed {published.branch} to {args.remote}")
+    else:
+        print(f"not pushed: `git push {args.remote} {published.branch}` (or --push) publishes "
+              "it")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="journeybook",
@@ -458,6 +487,36 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default: %(default)s)")
     journeys_option(gen)
     gen.set_defaults(run=_generate)
+
+    pub = commands.add_parser(
+        "publish", help="commit the built site as a version on the Pages branch (no mike)",
+        description="Commit a built site into VERSION/ on the Pages branch of this git "
+        "repository, copy it to each alias, update versions.json (read by the version "
+        "selectors of Material and Zensical) and the root redirect to the default version. "
+        "Your working tree, index and current branch are not touched; nothing is pushed "
+        "without --push.")
+    pub.add_argument("version", help="the version's folder name, e.g. 2026.2")
+    pub.add_argument("--alias", action="append", default=[], metavar="NAME",
+                     help="also publish a copy as NAME (repeatable), moved from the version "
+                     "that had it, e.g. latest")
+    pub.add_argument("--title", help="the name the version selector shows (default: the "
+                     "version, or its title so far)")
+    pub.add_argument("--branch", default="gh-pages",
+                     help="the Pages branch (default: %(default)s)")
+    pub.add_argument("--remote", default="origin",
+                     help="where --push pushes, and whose copy of the branch is built on when "
+                     "it is ahead (default: %(default)s)")
+    pub.add_argument("--push", action="store_true", help="push the branch when committed")
+    pub.add_argument("--default", metavar="ALIAS-OR-VERSION",
+                     help="where the site's root redirects (default: where it pointed before, "
+                     "else the newest version's first alias)")
+    source = pub.add_mutually_exclusive_group()
+    source.add_argument("--site-dir", metavar="DIR", help="an already built site to publish")
+    source.add_argument("--engine", default="mkdocs", choices=ENGINES,
+                        help="build the site with this engine first (default: %(default)s)")
+    pub.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE",
+                     help="the project's configuration (default: %(default)s)")
+    pub.set_defaults(run=_publish)
     return parser
 
 
