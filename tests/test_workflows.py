@@ -61,15 +61,28 @@ def test_deploy_workflow() -> None:
     assert deploy["concurrency"]["cancel-in-progress"] is False
     assert uses(deploy)["actions/checkout"]["fetch-depth"] == 0
     by_name = {step.get("name"): step for step in steps(deploy)}
+    # The publisher is a switch, mike unless the repository variable PUBLISHER says otherwise.
+    [job] = deploy["jobs"].values()
+    assert job["env"]["PUBLISHER"] == "${{ vars.PUBLISHER || 'mike' }}"
     dev = by_name["Deploy dev"]
-    assert dev["if"] == "github.ref == 'refs/heads/main'"
+    assert dev["if"] == "github.ref == 'refs/heads/main' && env.PUBLISHER == 'mike'"
     assert dev["run"].strip() == "mike deploy --push dev"
     release = by_name["Deploy the release and move latest"]
-    assert release["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    assert release["if"] == "startsWith(github.ref, 'refs/tags/v') && env.PUBLISHER == 'mike'"
     assert 'mike deploy --push --update-aliases "${TAG#v}" latest' in release["run"]
     assert "mike set-default --push latest" in release["run"]
+    dev = by_name["Publish dev (journeybook publish)"]
+    assert dev["if"] == "github.ref == 'refs/heads/main' && env.PUBLISHER == 'journeybook'"
+    assert dev["run"].strip() == "journeybook publish dev --site-dir site --push"
+    release = by_name["Publish the release and move latest (journeybook publish)"]
+    assert release["if"] == (
+        "startsWith(github.ref, 'refs/tags/v') && env.PUBLISHER == 'journeybook'")
+    assert release["run"].strip() == ('journeybook publish "${TAG#v}" --alias latest '
+                                      "--default latest --site-dir site --push")
     names = list(by_name)
     assert names.index("Build the site (strict)") < names.index("Deploy dev")
+    assert names.index("Build the site (strict)") < names.index(
+        "Publish dev (journeybook publish)")
 
 
 def test_every_action_is_pinned_to_a_commit() -> None:
