@@ -183,6 +183,47 @@ def test_materials_version_selector_lists_both_versions(release: Release, tmp_pa
         server.server_close()
 
 
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)")
+def test_zensicals_version_selector_reads_the_same_versions_json(
+        tmp_path: Path, sample_site: Project, browser, screenshots: Path) -> None:
+    pytest.importorskip("zensical", reason='pip install "journeybook[zensical]"')
+    pytest.importorskip("journeybook.engines", reason="needs `journeybook build --engine`")
+    root = new_repo(tmp_path)
+    copy_sample(root, warm_from=sample_site)
+    (root / ".gitignore").write_text("site/\n.cache/\n", "utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "playbook")
+    published(root, "1.0", "--alias", "latest", "--engine", "zensical")
+    pages = tmp_path / "gh-pages"
+    pages.mkdir()
+    archive = subprocess.run(["git", "archive", "--format=tar", "gh-pages"], cwd=root,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(pages)], input=archive, check=True)
+    published(root, "2.0", "--alias", "latest", "--site-dir", str(pages / "1.0"))
+    shutil.rmtree(pages)
+    pages.mkdir()
+    archive = subprocess.run(["git", "archive", "--format=tar", "gh-pages"], cwd=root,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(pages)], input=archive, check=True)
+    url, server = serve(pages)
+    page = browser.new_page()
+    try:
+        page.goto(url + "1.0/journeys/")
+        current = page.locator(".md-version__current")
+        current.wait_for(timeout=10_000)
+        assert current.inner_text().startswith("1.0")
+        page.locator(".md-version").hover()
+        links = page.locator(".md-version__link")
+        assert [text.strip() for text in links.all_inner_texts()] == ["2.0latest", "1.0"]
+        page.screenshot(path=str(screenshots / "publish-zensical-version-selector.png"))
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
+
+
 # --- The rules, on tiny sites ----------------------------------------------------------------
 
 

@@ -431,7 +431,7 @@ def _build_with_engine(config_file: Path, out: Path, engine: str) -> None:
     # The other engines are `journeybook build --engine`'s job: run that command, whose own
     # errors reach the user on stderr, rather than a second way to drive each engine.
     command = [sys.executable, "-m", "journeybook.cli", "build", "--engine", engine,
-               "-d", str(out)]
+               "-f", str(config_file.resolve()), "-d", str(out)]
     result = subprocess.run(command, cwd=config_file.parent, check=False)
     if result.returncode != 0 or not out.is_dir():
         raise PublishError(f"`journeybook build --engine {engine}` failed, nothing was "
