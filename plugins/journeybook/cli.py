@@ -26,6 +26,7 @@ from .files import write_atomic
 from .generate import generate
 from .i18n import LanguageError, labels, languages
 from .model import Journey
+from .pdf import PdfError, make_pdf
 from .playbook import STALE_AFTER, Freshness, Playbook, build_date
 from .publish import ENGINES, PublishError, built_site, publish
 from .review.chart import comparison_chart
@@ -517,7 +518,41 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE",
                      help="the project's configuration (default: %(default)s)")
     pub.set_defaults(run=_publish)
+
+    pdf = commands.add_parser(
+        "pdf", help="a journey, or the whole playbook, as one PDF for trainers",
+        description="Build the site, then print a journey (overview, stages, blueprint, "
+        "checklist, practice quiz with its answers), or every journey, to one PDF with "
+        "Chromium: contents with page numbers, bookmarks, vector charts, empty tick boxes. "
+        'Needs pip install "journeybook[pdf]" and a Chromium.')
+    pdf.add_argument("journey_id", nargs="?", metavar="JOURNEY-ID",
+                     help="the journey to print (default: every journey)")
+    pdf.add_argument("-o", "--output", required=True, metavar="FILE", help="the PDF to write")
+    # Not language_option: without --language the PDF speaks the site's language.
+    pdf.add_argument("--language", metavar="{" + ",".join(languages()) + "}",
+                     help="language of the pages (default: the site's)")
+    pdf.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE",
+                     help="the project's configuration (default: %(default)s)")
+    pdf.add_argument("--chromium", metavar="PATH",
+                     help="the Chromium to print with (default: JOURNEYBOOK_CHROMIUM, else "
+                     "Playwright's own if installed, else chromium on the PATH)")
+    pdf.set_defaults(run=_pdf)
     return parser
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    try:
+        printed = make_pdf(Path(args.config_file), Path(args.output), args.journey_id,
+                           args.language, args.chromium)
+    except PdfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except JourneybookError as exc:
+        _report(exc.problems, _output_format(args))
+        return 1
+    print(f"wrote {args.output}: {printed.pages} pages, {printed.sections} sections (site "
+          f"built in {printed.build_seconds:.1f} s, printed in {printed.print_seconds:.1f} s)")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
