@@ -337,6 +337,7 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+
 def _publish(args: argparse.Namespace) -> int:
     site: AbstractContextManager[Path] = (
         nullcontext(Path(args.site_dir)) if args.site_dir
@@ -362,6 +363,34 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"not pushed: `git push {args.remote} {published.branch}` (or --push) publishes "
               "it")
     return 0
+
+
+def _engine(args: argparse.Namespace, run: Callable[[], int]) -> int:
+    """Run ``journeybook build`` or ``serve`` with the chosen engine."""
+    from . import engines  # the engines are imported only by the commands that use them
+
+    try:
+        return run()
+    except engines.EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except JourneybookError as exc:
+        _report(exc.problems, _output_format(args))
+    return 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    from . import engines
+
+    site = Path(args.site_dir) if args.site_dir else None
+    return _engine(args, lambda: engines.build(args.engine, Path(args.config_file), site,
+                                               args.strict))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from . import engines
+
+    return _engine(args, lambda: engines.serve(args.engine, Path(args.config_file),
+                                               args.dev_addr))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -488,6 +517,36 @@ def build_parser() -> argparse.ArgumentParser:
                      "(default: %(default)s)")
     journeys_option(gen)
     gen.set_defaults(run=_generate)
+
+    def engine_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--engine", default="mkdocs",
+                             metavar="{mkdocs,properdocs,zensical}",
+                             help="the site builder: MkDocs or ProperDocs run the plugin; "
+                             "Zensical gets a project prepared in the cache folder "
+                             "(default: %(default)s)")
+        command.add_argument("-f", "--config-file", default="mkdocs.yml", metavar="FILE",
+                             help="the project's configuration (default: %(default)s)")
+
+    build_ = commands.add_parser(
+        "build", help="build the site with MkDocs, ProperDocs or Zensical",
+        description="Build the site as `mkdocs build` would, with the engine of your choice. "
+        "Zensical runs no plugins: the pages, charts, assets and navigation are generated "
+        "into a Zensical project under the plugin's cache_dir, which Zensical then builds.")
+    engine_options(build_)
+    build_.add_argument("-d", "--site-dir", metavar="DIR",
+                        help="where the site goes (default: site_dir in the configuration)")
+    build_.add_argument("--strict", action="store_true", help="fail on warnings")
+    build_.set_defaults(run=_build)
+
+    serve_ = commands.add_parser(
+        "serve", help="preview the site, rebuilt on every change",
+        description="Serve the site as `mkdocs serve` would, with the engine of your choice; "
+        "with Zensical, the pages are generated again whenever a journey, a page or the "
+        "configuration changes.")
+    engine_options(serve_)
+    serve_.add_argument("-a", "--dev-addr", metavar="IP:PORT",
+                        help="address to serve on (default: localhost:8000)")
+    serve_.set_defaults(run=_serve)
 
     pub = commands.add_parser(
         "publish", help="commit the built site as a version on the Pages branch (no mike)",

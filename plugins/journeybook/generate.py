@@ -7,7 +7,7 @@ exactly what the plugin hands MkDocs.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeAlias
 
@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 
 from .cache import Cache
 from .playbook import STALE_AFTER, Playbook
+from .review.release import Release
 from .site import build
 from .site.pages import NavItem
 
@@ -40,8 +41,12 @@ def generate(playbook: Playbook, out: Path, language: str | None = None,
              cache_dir: str | Path | None = None, today: datetime.date | None = None,
              glossary: list[tuple[str, str]] | None = None,
              warn: Callable[[str], None] | None = None,
-             stale_after: int = STALE_AFTER) -> int:
+             stale_after: int = STALE_AFTER, group: bool | None = None,
+             release: Release | None = None,
+             release_charts: Mapping[str, bytes] | None = None) -> int:
     """Write every generated page and chart under ``out``; returns how many files.
+    ``group``, ``release`` and ``release_charts`` as the plugin's options give them (see
+    :func:`~journeybook.site.pages.build_site`).
 
     ``nav.yml`` holds the navigation the plugin would add, ready to paste under `nav:`, and
     the `not_in_nav` patterns of the pages that only links reach. A cache folder that cannot
@@ -49,7 +54,8 @@ def generate(playbook: Playbook, out: Path, language: str | None = None,
     """
     cache = Cache(Path(cache_dir)) if cache_dir else None
     built = build(playbook, language, today, glossary, cache.charts if cache else None,
-                  stale_after=stale_after)
+                  stale_after=stale_after, group=group, release=release,
+                  release_charts=release_charts)
     site, charts = built.site, built.charts
     warning = cache.warning(str(cache_dir)) if cache else None
     if warning and warn:

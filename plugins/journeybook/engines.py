@@ -1,0 +1,487 @@
+"""`journeybook build` and `journeybook serve`: the same playbook on MkDocs, ProperDocs or Zensical.
+
+MkDocs and ProperDocs run the plugin themselves: the command starts them (a process of this
+Python, exactly as `mkdocs build` would) and lets them work. Zensical runs no third-party
+plugins, so the command prepares a complete project for it in a work folder — the hand-written
+pages, the pages, charts, assets and navigation `journeybook generate` writes, and a copy of
+`mkdocs.yml` without what Zensical cannot load — and then runs `zensical build` (or `serve`,
+regenerating the pages whenever a journey changes).
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from .errors import JourneybookError, Problem
+from .generate import NAV_FILE, generate
+from .playbook import Playbook, build_date
+from .review.chart import comparison_chart
+from .review.release import NONE, Release, Releases
+from .site.paths import ASSETS
+from .source import read_glossary
+
+ENGINES = ("mkdocs", "properdocs", "zensical")
+
+#: The work folder of the Zensical project, under the plugin's `cache_dir`.
+ZENSICAL_FOLDER = "zensical"
+#: Plugins a Zensical project must not name: ours (Zensical cannot run it; its pages are
+#: generated beforehand) and mike (versions are published without it, `journeybook publish`).
+NOT_FOR_ZENSICAL = ("journeybook", "mike")
+#: The first lines of the Zensical copy of mkdocs.yml.
+HEADER = ("# Written by `journeybook build --engine zensical` from the project's mkdocs.yml, "
+          "for Zensical;\n# edit mkdocs.yml instead: this copy is written again on every "
+          "build.\n")
+#: How often `serve --engine zensical` looks for changed journeys and pages, in seconds.
+POLL_SECONDS = 0.5
+
+
+class EngineError(Exception):
+    """A mistake the user can fix: the message says what to do."""
+
+
+def missing(engine: str) -> str | None:
+    """What to install when ``engine`` is not installed, else None."""
+    if importlib.util.find_spec(engine) is not None:
+        return None
+    extra = f'pip install "journeybook[{engine}]"' if engine != "mkdocs" else "pip install mkdocs"
+    return f"{engine} is not installed; install it with {extra}"
+
+
+def build(engine: str, config_file: Path, site_dir: Path | None, strict: bool = False) -> int:
+    """Build the site with ``engine``; returns the engine's exit status."""
+    _require(engine)
+    if engine == "zensical":
+        return Zensical(config_file).build(site_dir, strict)
+    command = ["build", "-f", str(config_file)] + (["-d", str(site_dir)] if site_dir else [])
+    return _run(engine, command + (["--strict"] if strict else []))
+
+
+def serve(engine: str, config_file: Path, dev_addr: str | None) -> int:
+    """Serve the site with ``engine``, rebuilding it on changes, until interrupted."""
+    _require(engine)
+    address = ["-a", dev_addr] if dev_addr else []
+    with _stopped_by_sigterm():
+        if engine == "zensical":
+            return Zensical(config_file).serve(address)
+        process = subprocess.Popen(_command(engine, ["serve", "-f", str(config_file),
+                                                     *address]))
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            _stop(process)
+
+
+def _require(engine: str) -> None:
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine `{engine}`; choose one of {', '.join(ENGINES)}")
+    problem = missing(engine)
+    if problem:
+        raise EngineError(problem)
+
+
+def _command(engine: str, arguments: list[str]) -> list[str]:
+    # This Python: the engine finds the journeybook package (and Zensical imports
+    # `journeybook.slug` for the heading ids), whatever is first on PATH.
+    return [sys.executable, "-m", engine, *arguments]
+
+
+def _run(engine: str, arguments: list[str], cwd: Path | None = None) -> int:
+    return subprocess.run(_command(engine, arguments), cwd=cwd, check=False).returncode
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """`kill` stops a serving command as Ctrl-C does, so the engine it started stops too
+    (Ctrl-C reaches both; a signal sent to this process alone would leave the engine)."""
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# --- Zensical ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Options:
+    """The journeybook plugin's options in mkdocs.yml, as the plugin reads them."""
+
+    journeys_dir: str = "journeys"
+    language: str | None = None
+    nav: bool = True
+    cache_dir: str = ".cache/journeybook"
+    glossary: str | None = None
+    group_journeys: bool | None = None
+    changes_since: str = "auto"
+    changes_tag_pattern: str = "v*"
+    build_date: str | datetime.date | None = None
+    stale_after: int = 180
+
+
+class Zensical:
+    """A Zensical project made from a MkDocs project that uses the journeybook plugin."""
+
+    def __init__(self, config_file: Path) -> None:
+        self.config_file = config_file
+        self.root = config_file.resolve().parent
+        self.releases = Releases()
+        self._load()
+
+    def _load(self) -> None:
+        """Read mkdocs.yml (again, when serving: it may have changed)."""
+        self.config = _read_config(self.config_file)
+        self.options = _plugin_options(self.config, str(self.config_file))
+        self.work = self.root / self.options.cache_dir / ZENSICAL_FOLDER
+        self.docs = self.work / "docs"
+
+    @property
+    def journeys_dir(self) -> Path:
+        # Not resolved, like the plugin: a journeys folder linking out of the project is named
+        # by the link, and nothing there is read.
+        return Path(os.path.abspath(self.root / self.options.journeys_dir))
+
+    @property
+    def docs_dir(self) -> Path:
+        return (self.root / str(self.config.get("docs_dir", "docs"))).resolve()
+
+    def build(self, site_dir: Path | None, strict: bool) -> int:
+        target = (site_dir.resolve() if site_dir else
+                  (self.root / str(self.config.get("site_dir", "site"))).resolve())
+        self._check_target(target)
+        self.prepare()
+        built = self.work / "site"
+        # `strict: true` in mkdocs.yml means what it does for MkDocs: warnings fail the build.
+        strict = strict or self.config.get("strict") is True
+        status = _run("zensical", ["build", "-f", str(self.work / "mkdocs.yml")]
+                      + (["--strict"] if strict else []), cwd=self.work)
+        if status != 0:
+            return status
+        # Zensical writes only inside its project: the site is moved where it was asked for.
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(built), str(target))
+        return 0
+
+    def serve(self, address: list[str]) -> int:
+        self.prepare()
+        process = subprocess.Popen(_command("zensical", ["serve", "-f", "mkdocs.yml", *address]),
+                                   cwd=self.work)
+        watched = self._snapshot()
+        try:
+            while process.poll() is None:
+                time.sleep(POLL_SECONDS)
+                now = self._snapshot()
+                if now == watched:
+                    continue
+                watched = now
+                try:
+                    self._load()
+                    self.prepare()
+                    print("journeybook: pages regenerated", file=sys.stderr)
+                except (EngineError, JourneybookError) as exc:
+                    # The last good pages stay served; the mistake is shown, as MkDocs does.
+                    problems = exc.problems if isinstance(exc, JourneybookError) else [exc]
+                    for problem in problems:
+                        print(f"error: {problem}", file=sys.stderr)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            _stop(process)
+        return 0
+
+    def _snapshot(self) -> frozenset[tuple[str, int, int]]:
+        """The watched files (journeys, hand-written pages, glossary, mkdocs.yml) and their
+        modification times and sizes."""
+        found: set[tuple[str, int, int]] = set()
+        for folder in (self.journeys_dir, self.docs_dir, *self._snippet_folders()):
+            for path in _files_in(folder):
+                stat = path.stat()
+                found.add((str(path), stat.st_mtime_ns, stat.st_size))
+        stat = self.config_file.stat()
+        found.add((str(self.config_file), stat.st_mtime_ns, stat.st_size))
+        return frozenset(found)
+
+    def _check_target(self, target: Path) -> None:
+        """The site folder is emptied: never the project or the folders its site is made of."""
+        sources = (self.docs_dir, self.journeys_dir, self.work)
+        for folder in (self.root, *sources):
+            if folder.is_relative_to(target) or (
+                    folder in sources and target.is_relative_to(folder)):
+                raise EngineError(f"the site folder {target} would replace or sit inside "
+                                  f"{folder}; choose another folder with -d")
+
+    def prepare(self) -> None:
+        """Write the Zensical project: pages, charts, assets, navigation and config."""
+        generated = self._generate()
+        wanted = dict(_read_tree(self.docs_dir))
+        # Generated pages win over hand-written files of the same name, as in the plugin
+        # (which refuses them: so does `journeybook build --engine mkdocs`).
+        wanted.update(_read_tree(generated))
+        wanted.pop(NAV_FILE, None)
+        nav = YAML(typ="safe").load((generated / NAV_FILE).read_text("utf-8"))
+        shutil.rmtree(generated)
+        _sync(self.docs, wanted)
+        config = self._zensical_config(nav)
+        text = _dump(config)
+        path = self.work / "mkdocs.yml"
+        if not path.exists() or path.read_text("utf-8") != text:
+            path.write_text(text, "utf-8")
+
+    def _generate(self) -> Path:
+        options = self.options
+        playbook = Playbook.load(self.journeys_dir, self.root)
+        glossary = None
+        if options.glossary:
+            glossary = read_glossary(self.root / options.glossary, options.glossary, self.root)
+        try:
+            today = build_date(options.build_date)
+        except ValueError:
+            raise EngineError(f"{self.config_file}: journeybook build_date "
+                              f"`{options.build_date}` is not a date; write it as YYYY-MM-DD"
+                              ) from None
+        release, charts = self._release(playbook)
+        language = options.language or _theme_language(self.config)
+        self.work.mkdir(parents=True, exist_ok=True)
+        out = Path(tempfile.mkdtemp(prefix="generated-", dir=self.work))
+        generate(playbook, out, language, self.root / options.cache_dir, today=today,
+                 glossary=glossary, stale_after=options.stale_after,
+                 group=options.group_journeys, release=release, release_charts=charts,
+                 warn=lambda message: print(f"warning: {message}", file=sys.stderr))
+        return out
+
+    def _release(self, playbook: Playbook) -> tuple[Release | None, dict[str, bytes]]:
+        """The changes since the previous release, as the plugin shows them on `changes/`."""
+        since = self.options.changes_since.strip()
+        if since.lower() == NONE:
+            return None, {}
+        release = self.releases.changes_since(self.root, self.journeys_dir, playbook.journeys,
+                                              since, self.options.changes_tag_pattern)
+        language = self.options.language or _theme_language(self.config)
+        charts = {change.id: comparison_chart([change], language) for change in release.changes
+                  if change.before is not None and change.after is not None
+                  and change.curve_changed}
+        return release, charts
+
+    def _snippet_folders(self) -> list[Path]:
+        settings = _extension_settings(self.config, "pymdownx.snippets")
+        paths = settings.get("base_path", ["."]) if settings else []
+        return [(self.root / str(p)).resolve() for p in (
+            [paths] if isinstance(paths, str) else paths)]
+
+    def _zensical_config(self, nav: dict[str, Any]) -> CommentedMap:
+        config = self.config
+        config["docs_dir"] = "docs"
+        config["site_dir"] = "site"
+        plugins = config.get("plugins")
+        if isinstance(plugins, list):
+            config["plugins"] = [p for p in plugins if _plugin_name(p) not in NOT_FOR_ZENSICAL]
+        elif isinstance(plugins, dict):
+            for name in NOT_FOR_ZENSICAL:
+                plugins.pop(name, None)
+        if self.options.nav:
+            own = config.get("nav")
+            if own is None:
+                own = _pages_nav(self.docs_dir)
+            config["nav"] = [*own, *nav["nav"]]
+        hidden = "\n".join(filter(None, [str(config.get("not_in_nav") or "").strip(),
+                                          nav["not_in_nav"]]))
+        if hidden:
+            config["not_in_nav"] = LiteralScalarString(hidden + "\n")
+        for asset in ASSETS:
+            key = "extra_css" if asset.endswith(".css") else "extra_javascript"
+            extra = config.setdefault(key, CommentedSeq())
+            if asset not in extra:
+                extra.append(asset)
+        self._add_markdown_extensions(config)
+        # Paths in mkdocs.yml are relative to its folder; the copy lives elsewhere.
+        if "INHERIT" in config:
+            config["INHERIT"] = str(self.root / str(config["INHERIT"]))
+        if isinstance(config.get("watch"), list):
+            config["watch"] = [str(self.root / str(path)) for path in config["watch"]]
+        snippets = _extension_settings(config, "pymdownx.snippets")
+        if snippets is not None:
+            snippets["base_path"] = [str(path) for path in self._snippet_folders()]
+        return config
+
+    @staticmethod
+    def _add_markdown_extensions(config: CommentedMap) -> None:
+        """The extensions the generated pages are written for, as the plugin adds them."""
+        from .plugin import REQUIRED_EXTENSIONS
+
+        extensions = config.setdefault("markdown_extensions", CommentedSeq())
+        if isinstance(extensions, dict):
+            for name in REQUIRED_EXTENSIONS:
+                extensions.setdefault(name, None)
+            return
+        named = {_plugin_name(item) for item in extensions}
+        extensions.extend(name for name in REQUIRED_EXTENSIONS if name not in named)
+
+
+def _read_config(config_file: Path) -> CommentedMap:
+    """mkdocs.yml as data, tags such as `!!python/name:` kept as written (never constructed):
+    the copy for Zensical carries them unchanged."""
+    try:
+        text = config_file.read_text("utf-8")
+    except OSError as exc:
+        raise EngineError(f"cannot read {config_file}: {exc.strerror or exc}; give the "
+                          "project's config with -f") from None
+    try:
+        data = _yaml().load(text)
+    except Exception as exc:  # ruamel's errors carry the line; the file is the user's
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise JourneybookError([Problem(str(config_file), line, column, "",
+                                        f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+                               ) from None
+    if not isinstance(data, CommentedMap):
+        raise JourneybookError([Problem(str(config_file), 1, 1, "",
+                                        "expected the settings of a MkDocs site")])
+    return data
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round trip: comments, order and tags kept, no object constructed
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _dump(config: CommentedMap) -> str:
+    from io import StringIO
+
+    stream = StringIO()
+    _yaml().dump(config, stream)
+    return HEADER + stream.getvalue()
+
+
+def _plugin_name(entry: Any) -> str | None:
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and len(entry) == 1:
+        return str(next(iter(entry)))
+    return None
+
+
+def _plugin_options(config: CommentedMap, file: str) -> _Options:
+    """The journeybook plugin's options, checked by the plugin's own config class."""
+    from .config import JourneybookConfig
+
+    plugins = config.get("plugins")
+    raw: Any = None
+    if isinstance(plugins, dict):
+        raw = plugins.get("journeybook")
+    elif isinstance(plugins, list):
+        for entry in plugins:
+            if _plugin_name(entry) == "journeybook":
+                raw = entry["journeybook"] if isinstance(entry, dict) else None
+    checked = JourneybookConfig()
+    checked.load_dict(dict(raw or {}))
+    errors, _warnings = checked.validate()
+    if errors:
+        line = getattr(getattr(plugins, "lc", None), "line", 0) + 1
+        raise JourneybookError([Problem(file, line, 1, f"plugins.journeybook.{name}", str(error))
+                                for name, error in errors])
+    names = _Options.__dataclass_fields__
+    return _Options(**{name: checked[name] for name in names})
+
+
+def _theme_language(config: CommentedMap) -> str | None:
+    from .i18n import is_available
+
+    theme = config.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return language if isinstance(language, str) and is_available(language) else None
+
+
+def _extension_settings(config: CommentedMap, name: str) -> Any:
+    extensions = config.get("markdown_extensions")
+    if isinstance(extensions, dict):
+        return extensions.get(name)
+    for entry in extensions or []:
+        if isinstance(entry, dict) and name in entry:
+            if entry[name] is None:
+                entry[name] = CommentedMap()
+            return entry[name]
+    return None
+
+
+def _pages_nav(docs: Path) -> list[Any]:
+    """The hand-written pages in MkDocs' order (index first, then by name), for a mkdocs.yml
+    without `nav:`: Zensical builds no navigation around an explicit one."""
+    def walk(folder: Path) -> list[Any]:
+        items: list[Any] = []
+        children = sorted(folder.iterdir(), key=lambda p: (p.stem != "index", p.name))
+        for child in children:
+            if child.is_file() and child.suffix == ".md":
+                items.append(child.relative_to(docs).as_posix())
+            elif child.is_dir() and (inner := walk(child)):
+                items.append({child.name.replace("-", " ").capitalize(): inner})
+        return items
+    return walk(docs) if docs.is_dir() else []
+
+
+def _files_in(folder: Path) -> Iterator[Path]:
+    if folder.is_file():
+        yield folder
+        return
+    for directory, _folders, files in os.walk(folder):
+        for name in files:
+            yield Path(directory) / name
+
+
+def _read_tree(folder: Path) -> Iterator[tuple[str, bytes]]:
+    for path in _files_in(folder):
+        yield path.relative_to(folder).as_posix(), path.read_bytes()
+
+
+def _sync(folder: Path, wanted: dict[str, bytes]) -> None:
+    """Make ``folder`` hold exactly ``wanted``, writing only what changed: Zensical (serving)
+    then rebuilds just the pages an edit touched."""
+    for path in list(_files_in(folder)) if folder.is_dir() else []:
+        if path.relative_to(folder).as_posix() not in wanted:
+            path.unlink()
+    for name, data in wanted.items():
+        path = folder / name
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    for directory, _folders, _files in os.walk(folder, topdown=False):
+        if directory != str(folder) and not os.listdir(directory):
+            os.rmdir(directory)
