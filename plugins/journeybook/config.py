@@ -59,6 +59,11 @@ class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
     changes_tag_pattern = c.Type(str, default="v*")
     """The tags that mark releases, as a ``git describe --match`` pattern."""
 
+    search_ignores_diacritics = c.Type(bool, default=True)
+    """Material's search finds words typed with or without diacritics ("tong dai" finds
+    "tổng đài"; typed with them, exact matches rank first). ``false`` leaves search as
+    Material ships it."""
+
     # Declared: mkdocs cannot infer one type from a tuple of types.
     build_date: c.Optional[str | datetime.date] = c.Optional(c.Type((str, datetime.date)))
     """The day improvements are judged overdue against (``YYYY-MM-DD``), and journeys stale;

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
@@ -43,6 +43,7 @@ from .site.charts import Drawing, worker_pool
 from .site.pages import Memo, NavItem
 from .site.paths import ASSETS
 from .site.sanitize import anchor, clean, clean_text
+from .site.search import fold_search
 from .site.speedups import LinearMarkdown, linear_search_index, memoized_search_index
 from .source import read_glossary
 
@@ -267,7 +268,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             log.warning("%s", warning)
 
     @event_priority(100)  # first: other plugins' post-build steps find the charts written
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _write_charts(self, *, config: MkDocsConfig) -> None:
         if self._drawing is None:
             return
         pictures, self._drawing = self._drawing.finish(), None
@@ -276,6 +277,13 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             with open(chart.abs_dest_path, "wb") as output:
                 output.write(pictures[chart.src_uri])
         self._warn_about_cache()
+
+    @event_priority(-100)  # last: after the search plugin has written its index
+    def _fold_search(self, *, config: MkDocsConfig) -> None:
+        if self.config.search_ignores_diacritics:
+            fold_search(Path(config.site_dir))
+
+    on_post_build = CombinedEvent(_write_charts, _fold_search)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._drawing is not None:

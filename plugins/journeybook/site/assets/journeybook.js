@@ -126,9 +126,12 @@
 
   // "Gọi tổng đài" and "goi tong dai" alike: no case, no diacritics ("đ" is a letter of its
   // own, not a "d" with a mark, so it is folded by hand).
+  function foldLetters(text) {
+    return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase();
+  }
+
   function fold(text) {
-    return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d")
-      .toLowerCase().replace(/\s+/g, " ").trim();
+    return foldLetters(text).replace(/\s+/g, " ").trim();
   }
 
   function finderText(words, name) {
@@ -532,6 +535,72 @@
     save(false);
   }
 
+  // --- Search: a word typed without diacritics marks the words it found ------------------
+  // Material marks the words of the search (`?h=…` in the address) on the page it opens, as
+  // typed. The search also finds "tổng" for "tong" (lunr.fold.js); this marks those words too.
+  // Words typed with diacritics, and words written as typed, are left to Material.
+
+  function foldedWithPositions(text) {
+    // The folded text, and for each of its characters the index in `text` it came from.
+    var folded = "";
+    var from = [];
+    for (var i = 0; i < text.length; i++) {
+      var part = foldLetters(text.charAt(i));
+      for (var j = 0; j < part.length; j++) {
+        folded += part.charAt(j);
+        from.push(i);
+      }
+    }
+    from.push(text.length);
+    return { text: folded, from: from };
+  }
+
+  function setupFoldedHighlight(article) {
+    var query = new URLSearchParams(location.search).get("h");
+    if (!query) {
+      return;
+    }
+    var terms = query.toLowerCase().split(/[\s*+\-:~^]+/).filter(function (term) {
+      return term && foldLetters(term) === term;
+    });
+    if (!terms.length) {
+      return;
+    }
+    var pattern = new RegExp("(^|[^\\p{L}\\p{N}])(" + terms.map(function (term) {
+      return term.replace(/[|\\{}()[\]^$+*?.-]/g, "\\$&");
+    }).join("|") + ")", "gu");
+    var walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+    var found = [];
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement.closest("mark, script, style, .md-search")) {
+        found.push(node);
+      }
+    }
+    found.forEach(function (node) {
+      var text = node.textContent;
+      var folded = foldedWithPositions(text);
+      var marks = [];
+      var match;
+      pattern.lastIndex = 0;
+      while ((match = pattern.exec(folded.text)) !== null) {
+        var start = folded.from[match.index + match[1].length];
+        var end = folded.from[match.index + match[0].length];
+        // Written as typed: Material has marked it already.
+        if (text.slice(start, end).toLowerCase() !== match[2]) {
+          marks.push([start, end]);
+        }
+      }
+      for (var k = marks.length - 1; k >= 0; k--) {
+        var word = node.splitText(marks[k][0]);
+        word.splitText(marks[k][1] - marks[k][0]);
+        var mark = document.createElement("mark");
+        mark.setAttribute("data-md-highlight", "");
+        word.parentNode.replaceChild(mark, word);
+        mark.appendChild(word);
+      }
+    });
+  }
+
   function setupAll() {
     setup();
     var article = document.querySelector("article.md-content__inner");
@@ -540,6 +609,7 @@
       setupJourneyIndex(article);
       setupProgress(article);
       setupQuiz(article);
+      setupFoldedHighlight(article);
     }
   }
 
