@@ -278,3 +278,49 @@ def test_zensical_serve_regenerates_after_a_journey_edit(tmp_path: Path,
     # Stopping the command stops Zensical's server too, and no error came out as a traceback.
     assert _page_text(url) == ""
     assert "Traceback" not in (tmp_path / "serve.log").read_text("utf-8")
+
+
+@needs_chromium
+def test_injected_text_never_runs_on_zensical(browser, tmp_path: Path) -> None:
+    """Zensical prints navigation titles as HTML and page titles through `striptags`: a
+    journey's text must still come out as text (the plugin's safety, kept without it)."""
+    from .conftest import FIXTURES
+    from .test_browser import EVIL_PAGES
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n", "utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Evil\ntheme: {name: material, language: en, features: [content.tooltips]}\n"
+        "plugins: [search, journeybook]\nmarkdown_extensions: [attr_list, abbr]\n", "utf-8")
+    folder = tmp_path / "journeys" / "evil"
+    (folder / "evaluations").mkdir(parents=True)
+    # A stage whose name closes the page's <title>, where Zensical decodes the nav title.
+    evil = (FIXTURES / "evil.yaml").read_text("utf-8").replace(
+        "<script>alert('stage')", "</title><script>alert('stage')", 1)
+    (folder / "journey.yaml").write_text(evil, "utf-8")
+    (folder / "evaluations" / "2026-03-01.md").write_text(
+        (FIXTURES / "evil-note.md").read_text("utf-8"), "utf-8")
+    site = tmp_path / "site"
+    assert main(["build", "--engine", "zensical", "-f", str(tmp_path / "mkdocs.yml"),
+                 "-d", str(site)]) == 0
+    url, server = serve(site)
+    dialogs: list[str] = []
+    try:
+        page = browser.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in [p.replace("script-alert-stage", "title-script-alert-stage")
+                     for p in EVIL_PAGES]:
+            page.goto(url + path)
+            assert page.locator("article h1").count() == 1, path
+            for element in page.locator("article a:visible").all():
+                element.hover()
+            handlers = page.evaluate(
+                """() => [...document.querySelectorAll('*')].flatMap(el =>
+                      [...el.attributes].filter(a => /^on/i.test(a.name))
+                      .map(a => el.tagName + ' ' + a.name))""")
+            assert handlers == [], path
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert dialogs == []

@@ -11,6 +11,7 @@ regenerating the pages whenever a journey changes).
 from __future__ import annotations
 
 import datetime
+import html
 import importlib.util
 import os
 import shutil
@@ -190,6 +191,7 @@ class Zensical:
                       + (["--strict"] if strict else []), cwd=self.work)
         if status != 0:
             return status
+        _escape_titles(built)
         # Zensical writes only inside its project: the site is moved where it was asked for.
         if target.exists():
             shutil.rmtree(target)
@@ -317,7 +319,7 @@ class Zensical:
             own = config.get("nav")
             if own is None:
                 own = _pages_nav(self.docs_dir)
-            config["nav"] = [*own, *nav["nav"]]
+            config["nav"] = [*own, *_escaped(nav["nav"])]
         hidden = "\n".join(filter(None, [str(config.get("not_in_nav") or "").strip(),
                                           nav["not_in_nav"]]))
         if hidden:
@@ -439,6 +441,38 @@ def _extension_settings(config: CommentedMap, name: str) -> Any:
                 entry[name] = CommentedMap()
             return entry[name]
     return None
+
+
+def _escaped(nav: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The generated navigation with its titles as HTML: Zensical prints a nav title as
+    markup (as MkDocs does, whose titles come from rendered headings), and a journey's or
+    stage's name is the author's text, never markup."""
+    return [{_nav_title(title): _escaped(target) if isinstance(target, list) else target
+             for title, target in item.items()} for item in nav]
+
+
+def _nav_title(title: str) -> str:
+    # Zensical also writes the title into <title> through `striptags`, which decodes
+    # entities: an escaped "</title>" would come out live there. Angle brackets become the
+    # look-alike quotes, which no decoding turns into markup.
+    return html.escape(title.replace("<", "\u2039").replace(">", "\u203a"), quote=False)
+
+
+def _escape_titles(site: Path) -> None:
+    """`<title>` as text in every page Zensical wrote: a page outside the navigation takes its
+    heading, decoded by `striptags`, so an evaluation note titled "</title><script>…" would
+    otherwise run in the browser (the plugin does the same for MkDocs)."""
+    for page in site.rglob("*.html"):
+        text = page.read_text("utf-8")
+        head = text.find("</head>")
+        start = text.find("<title>", 0, head)
+        end = text.rfind("</title>", 0, head)
+        if start < 0 or end <= start:
+            continue
+        title = text[start + len("<title>"):end]
+        if "<" in title:
+            page.write_text(text[:start + len("<title>")] + html.escape(title, quote=False)
+                            + text[end:], "utf-8")
 
 
 def _pages_nav(docs: Path) -> list[Any]:
