@@ -78,6 +78,11 @@ def test_each_version_has_its_journey_pages_and_charts(repo: Path) -> None:
         charts = tree(repo, f"{version}/journeys/goi-tong-dai/charts")
         assert {"journey-light.svg", "journey-dark.svg", "trend-light.svg"} <= charts.keys()
         assert tree(repo, version)["search"] == "040000"
+        # Each version's search ignores diacritics: the index names the folding, and the
+        # version carries its script where Material's worker looks.
+        index = json.loads(show(repo, f"{version}/search/search_index.json"))
+        assert index["config"]["lang"][-1] == "fold"
+        assert "lunr.fold.min.js" in tree(repo, f"{version}/assets/javascripts/lunr/min")
     assert "Gọi tổng đài khi mạng chập chờn" in show(
         repo, "2026.2/journeys/goi-tong-dai/index.html")
     assert "Gọi tổng đài khi internet gia đình" in show(

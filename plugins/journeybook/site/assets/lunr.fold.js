@@ -36,6 +36,17 @@
     return "\u0002" + fold(first).toLowerCase() + " " + fold(second).toLowerCase();
   }
 
+  // Whether a term has nothing to fold, remembered: results ask about the same terms often.
+  var plainTerms = new Map();
+  function isPlain(term) {
+    var plain = plainTerms.get(term);
+    if (plain === undefined) {
+      plain = fold(term) === term;
+      plainTerms.set(term, plain);
+    }
+    return plain;
+  }
+
   function foldToken(token, index, tokens) {
     var written = token.toString();
     var folded = fold(written);
@@ -68,10 +79,11 @@
       var words = query.clauses.filter(function (clause) {
         return clause.presence !== lunr.Query.presence.PROHIBITED;
       });
-      // A word typed with diacritics also finds its folded form, at half the weight: the
-      // ranking then rests on the same words as the same query typed without them, and a
-      // page with the word as typed still comes before one with a look-alike ("tổng"
-      // before "tông").
+      // A word typed with diacritics also looks for its folded form, so the ranking rests
+      // on the same terms as the query typed without them. Alone, the word as typed adds
+      // to that: a page with "tổng" comes before one with only its look-alike "tông". In a
+      // phrase, the pairs decide (a look-alike rarely makes the same pair) and the word as
+      // typed only breaks ties.
       words.forEach(function (clause) {
         var folded = fold(clause.term);
         if (folded !== clause.term) {
@@ -98,22 +110,28 @@
     });
     results.forEach(function (result) {
       var metadata = result.matchData.metadata;
-      var terms = Object.keys(metadata).sort(function (a, b) {
-        return (fold(a) === a) - (fold(b) === b);
-      });
+      var terms = Object.keys(metadata);
       var seen = {};
-      terms.forEach(function (term) {
-        Object.keys(metadata[term]).forEach(function (field) {
-          var positions = metadata[term][field].position;
-          if (!positions) {
+      // Two passes: the words as written first (they keep their places), then the rest.
+      [false, true].forEach(function (plain) {
+        terms.forEach(function (term) {
+          if (isPlain(term) !== plain) {
             return;
           }
-          seen[field] = seen[field] || {};
-          metadata[term][field] = Object.assign({}, metadata[term][field], {
-            position: positions.filter(function (place) {
+          var fields = metadata[term];
+          Object.keys(fields).forEach(function (field) {
+            var positions = fields[field].position;
+            if (!positions) {
+              return;
+            }
+            var places = seen[field] || (seen[field] = new Set());
+            var kept = positions.filter(function (place) {
               var key = String(place);
-              return seen[field][key] ? false : (seen[field][key] = true);
-            })
+              return places.has(key) ? false : (places.add(key), true);
+            });
+            if (kept.length !== positions.length) {
+              fields[field] = Object.assign({}, fields[field], {position: kept});
+            }
           });
         });
       });
