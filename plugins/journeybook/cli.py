@@ -21,6 +21,7 @@ from .authoring import (
 )
 from .authoring.fmt import format_file
 from .authoring.schema import MODELINE, SCHEMA_PATH, schema_text
+from .engines import ENGINES
 from .errors import JourneybookError, Problem
 from .files import write_atomic
 from .generate import generate
@@ -28,7 +29,7 @@ from .i18n import LanguageError, labels, languages
 from .model import Journey
 from .pdf import PdfError, make_pdf
 from .playbook import STALE_AFTER, Freshness, Playbook, build_date
-from .publish import ENGINES, PublishError, built_site, publish
+from .publish import PublishError, built_site, publish
 from .review.chart import comparison_chart
 from .review.diff import compare, journeys_at
 from .review.git import GitError, repository_root

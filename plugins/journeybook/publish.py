@@ -18,13 +18,14 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from . import engines
 
 VERSIONS_FILE = "versions.json"
 REDIRECT_FILE = "index.html"
@@ -392,48 +393,22 @@ def versions_json(versions: Sequence[Version]) -> str:
                       ensure_ascii=False) + "\n"
 
 
-#: What `--engine` accepts; the engines themselves are `journeybook build --engine`'s.
-ENGINES = ("mkdocs", "properdocs", "zensical")
-
-
 @contextmanager
 def built_site(config_file: Path, engine: str = "mkdocs") -> Iterator[Path]:
-    """Build the project of ``config_file`` into a temporary folder and yield it; the folder
-    is gone afterwards. A build that fails (a warning under ``strict: true`` included)
-    raises, so nothing is published."""
+    """Build the project of ``config_file`` into a temporary folder with ``engine`` (as
+    `journeybook build --engine` does) and yield it; the folder is gone afterwards. A build
+    that fails (a warning under ``strict: true`` included) raises, so nothing is published."""
     if not config_file.is_file():
         raise PublishError(f"no {config_file} here; run publish in the project's folder, or "
                            "give --site-dir with an already built site")
     with tempfile.TemporaryDirectory(prefix="journeybook-site-") as work:
         out = Path(work, "site")
-        if engine == "mkdocs":
-            _build_with_mkdocs(config_file, out)
-        else:
-            _build_with_engine(config_file, out, engine)
+        try:
+            status = engines.build(engine, config_file.resolve(), out)
+        except engines.EngineError as exc:
+            raise PublishError(str(exc)) from None
+        if status != 0 or not out.is_dir():
+            raise PublishError(f"the site did not build with {engine}, nothing was "
+                               "published; fix what it says, or build the site yourself and "
+                               "give --site-dir")
         yield out
-
-
-def _build_with_mkdocs(config_file: Path, out: Path) -> None:
-    # MkDocs' own API, in this process: `strict: true` in mkdocs.yml applies as in
-    # `mkdocs build`, and its warnings reach stderr through logging. Imported here: publishing
-    # an already built site (Zensical's, say) needs no MkDocs.
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    try:
-        build(load_config(str(config_file), site_dir=str(out)))
-    except MkDocsException as exc:
-        raise PublishError(f"the site did not build, nothing was published: {exc}") from None
-
-
-def _build_with_engine(config_file: Path, out: Path, engine: str) -> None:
-    # The other engines are `journeybook build --engine`'s job: run that command, whose own
-    # errors reach the user on stderr, rather than a second way to drive each engine.
-    command = [sys.executable, "-m", "journeybook.cli", "build", "--engine", engine,
-               "-f", str(config_file.resolve()), "-d", str(out)]
-    result = subprocess.run(command, cwd=config_file.parent, check=False)
-    if result.returncode != 0 or not out.is_dir():
-        raise PublishError(f"`journeybook build --engine {engine}` failed, nothing was "
-                           "published; fix what it says, or build the site yourself and "
-                           "give --site-dir")
