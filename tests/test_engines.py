@@ -13,11 +13,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from journeybook.cli import main
@@ -92,6 +94,25 @@ def test_every_engine_builds_the_same_pages_with_the_same_anchors(built) -> None
     html = (built["zensical"] / STAGE / "index.html").read_text("utf-8")
     assert "assets/journeybook/journeybook.js" in html
     assert "assets/journeybook/journeybook.css" in html
+
+
+def _edit_link(site: Path, page: str) -> str | None:
+    """Where the page's "Edit this page" leads, as a browser resolves it."""
+    soup = BeautifulSoup((site / page / "index.html").read_text("utf-8"), "html.parser")
+    link = soup.select_one("a[rel=edit]")
+    return urllib.parse.urljoin("https://x/", link["href"]) if link else None
+
+
+@pytest.mark.slow
+def test_edit_this_page_opens_what_it_opens_under_mkdocs(built) -> None:
+    """A stage opens its journey's YAML, an evaluation its note, a page made of every journey
+    nothing, a hand-written page its Markdown: on Zensical as with the plugin."""
+    stage = _edit_link(built["zensical"], STAGE)
+    assert stage == "https://github.com/journeybook/journeybook/edit/main/journeys/goi-tong-dai/journey.yaml"
+    for page in (STAGE, "journeys/goi-tong-dai/evaluations/2026-02-10", "journeys",
+                 "phuong-phap/diem-cham"):
+        assert _edit_link(built["zensical"], page) == _edit_link(built["mkdocs"], page), page
+    assert _edit_link(built["zensical"], "journeys") is None
 
 
 @pytest.mark.slow
@@ -280,30 +301,63 @@ def test_zensical_serve_regenerates_after_a_journey_edit(tmp_path: Path,
     assert "Traceback" not in (tmp_path / "serve.log").read_text("utf-8")
 
 
-@needs_chromium
-def test_injected_text_never_runs_on_zensical(browser, tmp_path: Path) -> None:
-    """Zensical prints navigation titles as HTML and page titles through `striptags`: a
-    journey's text must still come out as text (the plugin's safety, kept without it)."""
-    from .conftest import FIXTURES
-    from .test_browser import EVIL_PAGES
+#: What the escaper leaves to the sanitiser: a `<` in a link title, which Material's tooltips
+#: (`content.tooltips`) show as HTML.
+LINK_TITLE = '[l](https://x "<img src=x onerror=alert(1)>")'
 
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Home\n", "utf-8")
-    (tmp_path / "mkdocs.yml").write_text(
+
+@pytest.fixture(scope="module")
+def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The evil journey and note built by Zensical, beside a hand-written page."""
+    from .conftest import FIXTURES
+
+    root = tmp_path_factory.mktemp("evil")
+    (root / "docs").mkdir()
+    # The site owner's page: hers, left as written (here, an element not on the allowlist).
+    (root / "docs" / "index.md").write_text('# Home\n\n<video src="intro.mp4"></video>\n',
+                                            "utf-8")
+    (root / "mkdocs.yml").write_text(
         "site_name: Evil\ntheme: {name: material, language: en, features: [content.tooltips]}\n"
         "plugins: [search, journeybook]\nmarkdown_extensions: [attr_list, abbr]\n", "utf-8")
-    folder = tmp_path / "journeys" / "evil"
+    folder = root / "journeys" / "evil"
     (folder / "evaluations").mkdir(parents=True)
     # A stage whose name closes the page's <title>, where Zensical decodes the nav title.
     evil = (FIXTURES / "evil.yaml").read_text("utf-8").replace(
-        "<script>alert('stage')", "</title><script>alert('stage')", 1)
+        "<script>alert('stage')", "</title><script>alert('stage')", 1).replace(
+        "summary: >-\n", f"summary: >-\n  {LINK_TITLE}\n", 1)
     (folder / "journey.yaml").write_text(evil, "utf-8")
     (folder / "evaluations" / "2026-03-01.md").write_text(
         (FIXTURES / "evil-note.md").read_text("utf-8"), "utf-8")
-    site = tmp_path / "site"
-    assert main(["build", "--engine", "zensical", "-f", str(tmp_path / "mkdocs.yml"),
+    site = root / "site"
+    assert main(["build", "--engine", "zensical", "-f", str(root / "mkdocs.yml"),
                  "-d", str(site)]) == 0
-    url, server = serve(site)
+    return site
+
+
+def test_zensical_cleans_generated_pages_as_the_plugin_does(evil_site: Path) -> None:
+    """The allowlist runs on Zensical too: what only it catches (a link title holding markup)
+    is gone from every generated page; the owner's page is not touched, the theme's scripts
+    stay."""
+    from .test_sanitize import live_markup
+
+    journey = (evil_site / "journeys" / "evil" / "index.html").read_text("utf-8")
+    assert 'href="https://x"' in journey  # the link is kept, its title made text
+    assert "assets/javascripts/bundle" in journey
+    # Zensical's own skip-link target sits in <article>: the theme's, not the page's.
+    theirs = "<a id='__skip'> takes a theme id"
+    for page in (evil_site / "journeys").rglob("index.html"):
+        found = live_markup(page.read_text("utf-8"), whole_page=True)
+        assert [item for item in found if item != theirs] == [], page
+    assert '<video src="intro.mp4">' in (evil_site / "index.html").read_text("utf-8")
+
+
+@needs_chromium
+def test_injected_text_never_runs_on_zensical(browser, evil_site: Path) -> None:
+    """Zensical prints navigation titles as HTML and page titles through `striptags`: a
+    journey's text must still come out as text (the plugin's safety, kept without it)."""
+    from .test_browser import EVIL_PAGES
+
+    url, server = serve(evil_site)
     dialogs: list[str] = []
     try:
         page = browser.new_page()

@@ -6,6 +6,11 @@ plugins, so the command prepares a complete project for it in a work folder — 
 pages, the pages, charts, assets and navigation `journeybook generate` writes, and a copy of
 `mkdocs.yml` without what Zensical cannot load — and then runs `zensical build` (or `serve`,
 regenerating the pages whenever a journey changes).
+
+The plugin's safety boundary goes with the pages: Zensical renders Markdown with
+Python-Markdown, and the project names :class:`GeneratedPages`, an extension that passes each
+generated page's rendered HTML through the same allowlist (:func:`~journeybook.site.sanitize.
+clean`) as the plugin does under MkDocs, before Zensical writes it or indexes it for search.
 """
 
 from __future__ import annotations
@@ -13,30 +18,42 @@ from __future__ import annotations
 import datetime
 import html
 import importlib.util
+import json
 import os
+import posixpath
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from xml.etree.ElementTree import Element
 
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .errors import JourneybookError, Problem
+from .files import write_atomic
 from .generate import NAV_FILE, generate
 from .playbook import Playbook, build_date
 from .review.chart import comparison_chart
 from .review.release import NONE, Release, Releases
 from .site.paths import ASSETS
+from .site.sanitize import anchor, clean, clean_text
 from .source import read_glossary
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
@@ -50,6 +67,11 @@ NOT_FOR_ZENSICAL = ("journeybook", "mike")
 HEADER = ("# Written by `journeybook build --engine zensical` from the project's mkdocs.yml, "
           "for Zensical;\n# edit mkdocs.yml instead: this copy is written again on every "
           "build.\n")
+#: The generated pages of the Zensical project and the files "Edit this page" opens for them,
+#: in the work folder (beside, not inside, the pages Zensical reads).
+MANIFEST = "generated.json"
+#: The Markdown extension that cleans the generated pages, as the Zensical config names it.
+EXTENSION = "journeybook.engines:GeneratedPages"
 #: How often `serve --engine zensical` looks for changed journeys and pages, in seconds.
 POLL_SECONDS = 0.5
 
@@ -168,6 +190,7 @@ class Zensical:
         self.options = _plugin_options(self.config, str(self.config_file))
         self.work = self.root / self.options.cache_dir / ZENSICAL_FOLDER
         self.docs = self.work / "docs"
+        self.manifest = self.work / MANIFEST
 
     @property
     def journeys_dir(self) -> Path:
@@ -191,7 +214,7 @@ class Zensical:
                       + (["--strict"] if strict else []), cwd=self.work)
         if status != 0:
             return status
-        _escape_titles(built)
+        self.finish(built, built.rglob("*.html"))
         # Zensical writes only inside its project: the site is moved where it was asked for.
         if target.exists():
             shutil.rmtree(target)
@@ -204,9 +227,13 @@ class Zensical:
         process = subprocess.Popen(_command("zensical", ["serve", "-f", "mkdocs.yml", *address]),
                                    cwd=self.work)
         watched = self._snapshot()
+        # Zensical serves the pages it writes under site/ as they are on disk: each one it
+        # writes again is finished as `build` finishes it.
+        finished: dict[Path, tuple[int, int]] = {}
         try:
             while process.poll() is None:
                 time.sleep(POLL_SECONDS)
+                self._finish_written(finished)
                 now = self._snapshot()
                 if now == watched:
                     continue
@@ -225,6 +252,45 @@ class Zensical:
         finally:
             _stop(process)
         return 0
+
+    def _finish_written(self, finished: dict[Path, tuple[int, int]]) -> None:
+        """Finish the pages Zensical wrote since the last look; remember them as finished."""
+        written = []
+        for page in (self.work / "site").rglob("*.html"):
+            try:
+                stat = page.stat()
+            except FileNotFoundError:  # Zensical is replacing it
+                continue
+            if finished.get(page) != (stat.st_mtime_ns, stat.st_size):
+                written.append(page)
+        self.finish(self.work / "site", written)
+        for page in written:
+            if page.is_file():
+                stat = page.stat()
+                finished[page] = (stat.st_mtime_ns, stat.st_size)
+
+    def finish(self, site: Path, pages: Iterator[Path] | list[Path]) -> None:
+        """What the plugin does to a page after the theme, on the pages Zensical wrote:
+        `<title>` as text, and "Edit this page" leading to a generated page's YAML."""
+        edits = self._edit_paths(site)
+        for page in pages:
+            try:
+                text = page.read_text("utf-8")
+            except FileNotFoundError:  # removed by Zensical meanwhile (serving)
+                continue
+            done = _escape_title(text)
+            path = page.relative_to(site).as_posix()
+            if path in edits:
+                done = _edit_link(done, *edits[path])
+            if done != text:
+                write_atomic(page, done)
+
+    def _edit_paths(self, site: Path) -> dict[str, tuple[str, str | None]]:
+        """Each generated page's HTML file in ``site``: the page's path and the file "Edit this
+        page" opens, relative to the docs folder (None: no such link)."""
+        directory_urls = self.config.get("use_directory_urls", True) is not False
+        return {_html_path(path, directory_urls): (path, source)
+                for path, source in _read_manifest(self.manifest).items()}
 
     def _snapshot(self) -> frozenset[tuple[str, int, int]]:
         """The watched files (journeys, hand-written pages, glossary, mkdocs.yml) and their
@@ -249,7 +315,7 @@ class Zensical:
 
     def prepare(self) -> None:
         """Write the Zensical project: pages, charts, assets, navigation and config."""
-        generated = self._generate()
+        generated, sources = self._generate()
         wanted = dict(_read_tree(self.docs_dir))
         # Generated pages win over hand-written files of the same name, as in the plugin
         # (which refuses them: so does `journeybook build --engine mkdocs`).
@@ -258,13 +324,18 @@ class Zensical:
         nav = YAML(typ="safe").load((generated / NAV_FILE).read_text("utf-8"))
         shutil.rmtree(generated)
         _sync(self.docs, wanted)
+        # Read by the Markdown extension (which pages to clean) and by `finish`.
+        manifest = json.dumps({path: os.path.relpath(source, self.docs_dir) if source else None
+                               for path, source in sorted(sources.items())}, indent=1)
+        if not self.manifest.exists() or self.manifest.read_text("utf-8") != manifest:
+            write_atomic(self.manifest, manifest)
         config = self._zensical_config(nav)
         text = _dump(config)
         path = self.work / "mkdocs.yml"
         if not path.exists() or path.read_text("utf-8") != text:
             path.write_text(text, "utf-8")
 
-    def _generate(self) -> Path:
+    def _generate(self) -> tuple[Path, dict[str, Path | None]]:
         options = self.options
         playbook = Playbook.load(self.journeys_dir, self.root)
         glossary = None
@@ -280,11 +351,13 @@ class Zensical:
         language = options.language or _theme_language(self.config)
         self.work.mkdir(parents=True, exist_ok=True)
         out = Path(tempfile.mkdtemp(prefix="generated-", dir=self.work))
+        sources: dict[str, Path | None] = {}
         generate(playbook, out, language, self.root / options.cache_dir, today=today,
                  glossary=glossary, stale_after=options.stale_after,
                  group=options.group_journeys, release=release, release_charts=charts,
-                 warn=lambda message: print(f"warning: {message}", file=sys.stderr))
-        return out
+                 warn=lambda message: print(f"warning: {message}", file=sys.stderr),
+                 sources=sources)
+        return out, sources
 
     def _release(self, playbook: Playbook) -> tuple[Release | None, dict[str, bytes]]:
         """The changes since the previous release, as the plugin shows them on `changes/`."""
@@ -330,6 +403,7 @@ class Zensical:
             if asset not in extra:
                 extra.append(asset)
         self._add_markdown_extensions(config)
+        self._edit_uri(config)
         # Paths in mkdocs.yml are relative to its folder; the copy lives elsewhere.
         if "INHERIT" in config:
             config["INHERIT"] = str(self.root / str(config["INHERIT"]))
@@ -340,8 +414,7 @@ class Zensical:
             snippets["base_path"] = [str(path) for path in self._snippet_folders()]
         return config
 
-    @staticmethod
-    def _add_markdown_extensions(config: CommentedMap) -> None:
+    def _add_markdown_extensions(self, config: CommentedMap) -> None:
         """The extensions the generated pages are written for, as the plugin adds them."""
         from .plugin import REQUIRED_EXTENSIONS
 
@@ -349,9 +422,21 @@ class Zensical:
         if isinstance(extensions, dict):
             for name in REQUIRED_EXTENSIONS:
                 extensions.setdefault(name, None)
+            extensions[EXTENSION] = {"manifest": str(self.manifest)}
             return
         named = {_plugin_name(item) for item in extensions}
         extensions.extend(name for name in REQUIRED_EXTENSIONS if name not in named)
+        extensions.append({EXTENSION: {"manifest": str(self.manifest)}})
+
+    def _edit_uri(self, config: CommentedMap) -> None:
+        """MkDocs' default `edit_uri` (the docs folder on the default branch), which Zensical
+        would otherwise take as `docs` relative to the work folder."""
+        host = urllib.parse.urlparse(str(config.get("repo_url") or "")).hostname or ""
+        prefix = {"github.com": "edit/master", "gitlab.com": "edit/master",
+                  "bitbucket.org": "src/default"}.get(host)
+        if prefix and "edit_uri" not in config and "edit_uri_template" not in config:
+            docs = os.path.relpath(self.docs_dir, self.root.resolve())
+            config["edit_uri"] = f"{prefix}/{Path(docs).as_posix()}/"
 
 
 def _read_config(config_file: Path) -> CommentedMap:
@@ -458,21 +543,180 @@ def _nav_title(title: str) -> str:
     return html.escape(title.replace("<", "\u2039").replace(">", "\u203a"), quote=False)
 
 
-def _escape_titles(site: Path) -> None:
-    """`<title>` as text in every page Zensical wrote: a page outside the navigation takes its
+def _escape_title(text: str) -> str:
+    """`<title>` as text in a page Zensical wrote: a page outside the navigation takes its
     heading, decoded by `striptags`, so an evaluation note titled "</title><script>…" would
     otherwise run in the browser (the plugin does the same for MkDocs)."""
-    for page in site.rglob("*.html"):
-        text = page.read_text("utf-8")
-        head = text.find("</head>")
-        start = text.find("<title>", 0, head)
-        end = text.rfind("</title>", 0, head)
-        if start < 0 or end <= start:
+    head = text.find("</head>")
+    start = text.find("<title>", 0, head)
+    end = text.rfind("</title>", 0, head)
+    if start < 0 or end <= start:
+        return text
+    title = text[start + len("<title>"):end]
+    if "<" not in title:
+        return text
+    return text[:start + len("<title>")] + html.escape(title, quote=False) + text[end:]
+
+
+def _html_path(page: str, directory_urls: bool) -> str:
+    """Where Zensical writes the page ``page`` (a Markdown path in the docs folder)."""
+    stem = page.removesuffix(".md")
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return f"{stem}.html"
+    return f"{stem}/index.html"
+
+
+@lru_cache(maxsize=4)
+def _manifest(path: str, _mtime_ns: int, _size: int) -> dict[str, str | None]:
+    data: dict[str, str | None] = json.loads(Path(path).read_text("utf-8"))
+    return data
+
+
+def _read_manifest(path: Path) -> dict[str, str | None]:
+    """The generated pages and their sources, read once per version of the file (Zensical
+    renders every page with a new Markdown instance)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    return _manifest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+class _Links(HTMLParser):
+    """The links of a page, with where each `<a …>…</a>` starts and ends in the text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self._lines = [0]
+        for line in text.splitlines(keepends=True):
+            self._lines.append(self._lines[-1] + len(line))
+        self._open: tuple[int, dict[str, str]] | None = None
+        self._tag_end = 0
+        self.links: list[tuple[int, int, int, dict[str, str]]] = []
+        self.feed(text)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._open = (self._offset(), {name: value or "" for name, value in attrs})
+            self._tag_end = self._offset() + len(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open is not None:
+            start, attributes = self._open
+            self.links.append((start, self._tag_end, self._offset() + len("</a>"), attributes))
+            self._open = None
+
+
+def _edit_link(text: str, page: str, source: str | None) -> str:
+    """The theme's "Edit this page" (and "View source") links of a generated page, which
+    Zensical makes from the page's path in the work folder, lead to ``source`` instead (a path
+    relative to the docs folder, as the plugin sets `edit_uri`), or go when it is None."""
+    links = _Links(text).links
+    edit = next((attributes["href"] for _, _, _, attributes in links
+                 if attributes.get("rel") == "edit" and "href" in attributes), None)
+    if edit is None or not edit.endswith(page):
+        return text
+    new = _normalised(edit[:-len(page)] + source) if source else None
+    # The same link as the theme's templates turn it into a "view" or "blob" link.
+    variants = {edit: new}
+    for made in (_view_url, lambda url: url.replace("edit", "blob")):
+        variants.setdefault(made(edit), made(new) if new else None)
+    for start, tag_end, end, attributes in reversed(links):
+        if attributes.get("href") not in variants:
             continue
-        title = text[start + len("<title>"):end]
-        if "<" in title:
-            page.write_text(text[:start + len("<title>")] + html.escape(title, quote=False)
-                            + text[end:], "utf-8")
+        target = variants[attributes["href"]]
+        if target is None:
+            text = text[:start] + text[end:]
+            continue
+        tag = "<a" + "".join(f' {name}="{html.escape(value)}"' for name, value in (
+            {**attributes, "href": target}).items()) + ">"
+        text = text[:start] + tag + text[tag_end:]
+    return text
+
+
+def _view_url(url: str) -> str:
+    # As Material's `content.action.view` button makes it from the edit link.
+    return url.replace("/blob/", "/raw/") if "/blob/" in url else url.replace("/edit/", "/raw/")
+
+
+def _normalised(url: str) -> str:
+    """``url`` with `..` resolved, as a browser resolves it (the plugin's links carry it)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
+
+
+# --- the Markdown extension Zensical runs ----------------------------------------------
+
+
+class GeneratedPages(Extension):
+    """Python-Markdown extension for the Zensical project: a generated page's HTML (and its
+    table of contents) cleaned with the plugin's allowlist, and its title, when it has none
+    from the navigation, made text; hand-written pages are the site owner's and stay as
+    written, as under MkDocs."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {"manifest": ["", "the generated pages, as `journeybook build` lists them"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        manifest = Path(str(self.getConfig("manifest")))
+        # After `toc` (5), which collects the headings; before the element tree becomes text.
+        md.treeprocessors.register(_CleanContents(md, manifest), "journeybook_contents", 4)
+        # Last: whatever every other extension made of the page.
+        md.postprocessors.register(_CleanHtml(md, manifest), "journeybook_clean", -1000)
+
+
+def _is_generated(md: Markdown, manifest: Path) -> Any:
+    """Zensical's page being rendered when it is a generated one, else None."""
+    from zensical.extensions.context import ContextPreprocessor
+
+    context = ContextPreprocessor.from_markdown(md)
+    if context is None or context.page.path not in _read_manifest(manifest):
+        return None
+    return context.page
+
+
+class _CleanContents(Treeprocessor):
+    def __init__(self, md: Markdown, manifest: Path) -> None:
+        super().__init__(md)
+        self.manifest = manifest
+
+    def run(self, root: Element) -> None:
+        page = _is_generated(self.md, self.manifest)
+        if page is None:
+            return
+        # The theme prints the table of contents from these, as MkDocs does from `page.toc`.
+        _clean_toc(getattr(self.md, "toc_tokens", []))
+        # Without a navigation title, Zensical takes the page's heading and the theme prints
+        # it through `striptags`, which decodes entities: the text, with look-alike quotes for
+        # angle brackets, as in the navigation (`build` also escapes <title> afterwards).
+        if page.title_override is None and page.title:
+            page.title = _nav_title(Markup(page.title).striptags())
+
+
+def _clean_toc(items: list[dict[str, Any]]) -> None:
+    for item in items:
+        item["name"] = clean_text(item["name"])
+        item["html"] = clean(item["html"])
+        item["data-toc-label"] = clean_text(item.get("data-toc-label") or "")
+        item["id"] = anchor(item["id"])
+        _clean_toc(item["children"])
+
+
+class _CleanHtml(Postprocessor):
+    def __init__(self, md: Markdown, manifest: Path) -> None:
+        super().__init__(md)
+        self.manifest = manifest
+
+    def run(self, text: str) -> str:
+        return clean(text) if _is_generated(self.md, self.manifest) is not None else text
 
 
 def _pages_nav(docs: Path) -> list[Any]:

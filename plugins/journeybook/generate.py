@@ -43,14 +43,17 @@ def generate(playbook: Playbook, out: Path, language: str | None = None,
              warn: Callable[[str], None] | None = None,
              stale_after: int = STALE_AFTER, group: bool | None = None,
              release: Release | None = None,
-             release_charts: Mapping[str, bytes] | None = None) -> int:
+             release_charts: Mapping[str, bytes] | None = None,
+             sources: dict[str, Path | None] | None = None) -> int:
     """Write every generated page and chart under ``out``; returns how many files.
     ``group``, ``release`` and ``release_charts`` as the plugin's options give them (see
     :func:`~journeybook.site.pages.build_site`).
 
     ``nav.yml`` holds the navigation the plugin would add, ready to paste under `nav:`, and
     the `not_in_nav` patterns of the pages that only links reach. A cache folder that cannot
-    be used is told to ``warn`` (once) and the charts are drawn without it.
+    be used is told to ``warn`` (once) and the charts are drawn without it. ``sources``, when
+    given, receives each page's source file (None for pages made of many journeys), where
+    "Edit this page" leads.
     """
     cache = Cache(Path(cache_dir)) if cache_dir else None
     built = build(playbook, language, today, glossary, cache.charts if cache else None,
@@ -65,6 +68,8 @@ def generate(playbook: Playbook, out: Path, language: str | None = None,
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, "utf-8")
+        if sources is not None:
+            sources[path] = page.source
         count += 1
     for path, data in site.assets.items():
         target = out / path
