@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any, Literal
 
 import pytest
+from bs4 import BeautifulSoup
 from pydantic import Field
+from ruamel.yaml import YAML
 
 from journeybook.authoring.cms import cms_config, entry_path, evaluation_fields, journey_fields
 from journeybook.authoring.schema import journey_schema
@@ -14,7 +18,7 @@ from journeybook.i18n import labels
 from journeybook.model import Evaluation, Journey, Stage, Touchpoint
 from journeybook.playbook import Playbook
 
-from .conftest import ROOT
+from .conftest import MINIMAL_MKDOCS, ROOT, Project
 
 
 def _expected_widget(schema: dict[str, Any], prop: dict[str, Any]) -> str:
@@ -178,3 +182,56 @@ def test_where_the_form_of_a_page_opens() -> None:
     assert entry_path("goi-tong-dai") == "admin/#/collections/journeys/entries/goi-tong-dai/journey"
     assert entry_path("goi-tong-dai", "2026-02-10") == (
         "admin/#/collections/evaluations-goi-tong-dai/entries/2026-02-10")
+
+
+SMALL = (ROOT / "tests" / "fixtures" / "small.yaml").read_text("utf-8")
+NOTE = "---\ndate: 2026-03-15\ntitle: Survey\n---\n\nWhat we found.\n"
+
+
+def _site(project: Callable[..., Project], options: str) -> Project:
+    site = project(mkdocs_yml=MINIMAL_MKDOCS.format(language="vi").replace(
+        "  - journeybook\n", f"  - journeybook:\n{options}"))
+    site.add("kettle", SMALL)
+    (site.journeys / "kettle" / "evaluations").mkdir(exist_ok=True)
+    (site.journeys / "kettle" / "evaluations" / "2026-03-15-survey.md").write_text(NOTE, "utf-8")
+    site.build()
+    return site
+
+
+def test_the_site_gets_the_editor_and_edit_opens_the_form(
+        project: Callable[..., Project]) -> None:
+    site = _site(project, "      cms: true\n      edit_in_cms: true\n      cms_branch: drafts\n")
+    out = site.root / "site"
+    config = YAML(typ="safe").load((out / "admin" / "config.yml").read_text("utf-8"))
+    assert config["backend"] == {"name": "github", "repo": "example/playbook",
+                                 "branch": "drafts"}
+    assert [c["name"] for c in config["collections"]] == ["journeys", "evaluations-kettle"]
+    assert config["locale"] == "vi" and "local_backend" not in config
+    page = (out / "admin" / "index.html").read_text("utf-8")
+    assert '<script src="decap-cms.js"></script>' in page and "http" not in page
+    # Not a page: neither in the navigation nor in the search index.
+    index = json.loads((out / "search" / "search_index.json").read_text("utf-8"))
+    assert not any(doc["location"].startswith("admin") for doc in index["docs"])
+    assert "admin" not in (out / "index.html").read_text("utf-8").split("md-nav")[1]
+    edit = site.html("journeys/kettle").select_one("a.md-content__button")
+    assert edit is not None
+    assert edit["href"] == "../../admin/#/collections/journeys/entries/kettle/journey"
+    note = next((out / "journeys" / "kettle").glob("evaluations/*/index.html"))
+    link = BeautifulSoup(note.read_text("utf-8"), "html.parser").select_one(
+        "a.md-content__button")
+    assert link is not None and link["href"].endswith(
+        "admin/#/collections/evaluations-kettle/entries/2026-03-15-survey")
+
+
+def test_without_the_option_nothing_changes(project: Callable[..., Project],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(project, "      edit_in_cms: true\n")
+    assert not (site.root / "site" / "admin").exists()
+    edit = site.html("journeys/kettle").select_one("a.md-content__button")
+    assert edit is not None and edit["href"].startswith("https://github.com/example/playbook/")
+    monkeypatch.setenv("JOURNEYBOOK_CMS_LOCAL", "1")
+    site = _site(project, "      cms: true\n")
+    config = YAML(typ="safe").load((site.root / "site" / "admin" / "config.yml").read_text())
+    assert config["local_backend"] is True
+    edit = site.html("journeys/kettle").select_one("a.md-content__button")
+    assert edit is not None and edit["href"].startswith("https://github.com/example/playbook/")

@@ -74,3 +74,19 @@ class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
     """Days after its newest evaluation note that a journey is stale: its overview and the
     journeys index say how long ago it was last evaluated (or that it never was), and a
     generated page lists the maps to review."""
+
+    cms = c.Type(bool, default=False)
+    """Add a form editor (Decap CMS) at ``admin/`` of the built site: ``admin/config.yml`` is
+    generated from the journey model, and saving proposes the change as a pull request (see
+    the README, "Editing with forms")."""
+
+    cms_branch = c.Type(str, default="main")
+    """The branch the form editor's pull requests go to."""
+
+    cms_local_backend = c.Type(bool, default=False)
+    """Let the form editor talk to ``npx decap-server`` on this machine instead of GitHub, to
+    try it locally (also with the ``JOURNEYBOOK_CMS_LOCAL`` environment variable set)."""
+
+    edit_in_cms = c.Type(bool, default=False)
+    """With ``cms: true``, "Edit this page" on a journey's pages and an evaluation note opens
+    its form in the editor instead of the YAML on GitHub."""

@@ -28,8 +28,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
+from .authoring.cms import CMS_LOCAL, admin_files, cms_config, entry_path, repository_of
 from .cache import Cache, Recent
 from .config import JourneybookConfig
 from .errors import JourneybookError
@@ -95,6 +97,8 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         self.served = ServedSite()
         self.releases = Releases()
         self.release_charts: Recent[bytes] = Recent()
+        #: Generated page → where its form opens in the editor (option `edit_in_cms`).
+        self._cms_entries: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -225,6 +229,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             files.append(file)
         for path, data in self.site.assets.items():
             files.append(File.generated(config, path, content=data))
+        self._add_cms(files, config, playbook)
         # The charts are drawn while MkDocs renders the pages, and written at the end.
         self._drawing = built.drawing
         self._charts = [cast(_DrawnChart, _DrawnChart.generated(config, path, content=b""))
@@ -237,6 +242,34 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
                  len(self.site.pages), len(playbook.journeys), built.stats.rendered,
                  built.stats.cached)
         return files
+
+    def _add_cms(self, files: Files, config: MkDocsConfig, playbook: Playbook) -> None:
+        """The form editor at admin/ (option `cms`), and where each page's form opens."""
+        self._cms_entries = {}
+        if not self.config.cms:
+            return
+        cms = cms_config(
+            self.language or "en", repository_of(config.repo_url), self.config.cms_branch,
+            Path(os.path.relpath(self.journeys_dir, self.root)).as_posix(),
+            local_backend=self.config.cms_local_backend or bool(os.environ.get(CMS_LOCAL)),
+            journeys=playbook.journeys,
+            docs_dir=Path(os.path.relpath(Path(config.docs_dir).resolve(), self.root)).as_posix())
+        for path, data in admin_files(cms, config.site_name).items():
+            # Not Markdown: neither in the navigation nor in the search index.
+            files.append(File.generated(config, path, content=data))
+        if not self.config.edit_in_cms or self.site is None:
+            return
+        for page in self.site.pages.values():
+            if page.source is None:
+                continue
+            try:
+                parts = page.source.relative_to(self.journeys_dir).parts
+            except ValueError:
+                continue
+            if len(parts) == 2:
+                self._cms_entries[page.path] = entry_path(parts[0])
+            elif len(parts) == 3:
+                self._cms_entries[page.path] = entry_path(parts[0], Path(parts[2]).stem)
 
     def _release(self, playbook: Playbook) -> tuple[Release | None, dict[str, bytes]]:
         """The journeys' changes since the previous release, and a before/after picture of
@@ -372,6 +405,11 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
     @event_priority(100)  # first: before the search plugin reads the page
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext | None:
+        entry = self._cms_entries.get(page.file.src_uri)
+        if entry is not None:
+            # "Edit this page" opens the form (relative, so it works under any version path).
+            admin, fragment = entry.split("#", 1)
+            page.edit_url = f"{get_relative_url(admin, page.url)}#{fragment}"
         if self.serving:
             self.finished.set_aside(page)
         return context

@@ -16,14 +16,18 @@ written when a file is opened and saved, and is edited in the YAML (the hint say
 from __future__ import annotations
 
 import datetime
+import io
+import re
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import jinja2
 from annotated_types import MaxLen, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from ruamel.yaml import YAML
 
 from ..i18n import Labels, labels
 from ..model import Evaluation, Journey
@@ -33,6 +37,8 @@ from .schema import journey_schema
 #: Where the CMS lives in the built site.
 ADMIN = "admin"
 JOURNEYS = "journeys"
+#: Set (to anything) to point the editor at `npx decap-server` on this machine.
+CMS_LOCAL = "JOURNEYBOOK_CMS_LOCAL"
 #: Evaluation notes have a collection per journey: Decap cannot put a new note in the folder
 #: of a journey chosen in the form without writing that choice into the note.
 EVALUATIONS_PREFIX = "evaluations-"
@@ -354,3 +360,30 @@ def cms_config(language: str, repo: str | None, branch: str, journeys_dir: str =
         })
     config["collections"] = collections
     return config
+
+
+_ADMIN_PAGE = jinja2.Environment(
+    loader=jinja2.PackageLoader("journeybook", "site/templates"), autoescape=True,
+).get_template("admin.html.j2")
+
+
+def repository_of(repo_url: str | None) -> str | None:
+    """``owner/name`` of a GitHub repository URL, else None."""
+    found = re.fullmatch(r"https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?",
+                         (repo_url or "").strip())
+    return f"{found.group(1)}/{found.group(2)}" if found else None
+
+
+def admin_files(config: dict[str, Any], title: str) -> dict[str, bytes]:
+    """``admin/index.html`` and ``admin/config.yml`` for the built site. The configuration
+    holds model-derived text, locale labels and journey titles: dumped by a safe YAML
+    writer, so a title is always a string; Decap shows labels as text."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.allow_unicode = True
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    stream = io.StringIO()
+    yaml.dump(config, stream)
+    page = _ADMIN_PAGE.render(language=config.get("locale", "en"), title=title)
+    return {f"{ADMIN}/config.yml": stream.getvalue().encode(),
+            f"{ADMIN}/index.html": page.encode()}
