@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -20,6 +21,10 @@ from .authoring import (
     to_mermaid,
 )
 from .authoring.fmt import format_file
+from .authoring.init import InitError, write_upgrade
+from .authoring.init import Options as InitOptions
+from .authoring.init import init as init_playbook
+from .authoring.init import upgrade as upgrade_playbook
 from .authoring.schema import MODELINE, SCHEMA_PATH, schema_text
 from .engines import ENGINES
 from .errors import JourneybookError, Problem
@@ -597,7 +602,87 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the Chromium to print with (default: JOURNEYBOOK_CHROMIUM, else "
                      "Playwright's own if installed, else chromium on the PATH)")
     pdf.set_defaults(run=_pdf)
+
+    init = commands.add_parser(
+        "init", help="start a playbook repository of your own",
+        description="Create a ready playbook repository in DIR: mkdocs.yml, an example "
+        "journey, pages, the glossary, GitHub workflows installing this Journeybook pinned, "
+        "a pull-request template, CODEOWNERS, pre-commit and a README for its editors. "
+        "With --upgrade: what this Journeybook's templates change in the files init keeps "
+        "current (workflows, pull-request template, pre-commit, .gitignore), keeping your "
+        "edits; --write applies it. Journeys, pages, mkdocs.yml and README are never touched.")
+    init.add_argument("folder", nargs="?", metavar="DIR",
+                      help="the new playbook's folder (with --upgrade: the playbook, "
+                      "default: the current folder)")
+    # Not language_option: --upgrade takes the language the playbook was made in.
+    init.add_argument("--language", metavar="{" + ",".join(languages()) + "}",
+                      help="language of the site, the example and the README (default: en)")
+    init.add_argument("--site-name", help="the site's title (default: a title in the language)")
+    init.add_argument("--repo-url", metavar="URL",
+                      help="the GitHub repository, e.g. https://github.com/org/playbook "
+                      "(turns on the edit buttons)")
+    init.add_argument("--force", action="store_true",
+                      help="write into a folder that is not empty; files with the same names "
+                      "are overwritten (and listed)")
+    init.add_argument("--upgrade", action="store_true",
+                      help="show what this Journeybook's templates change in the playbook")
+    init.add_argument("--write", action="store_true", help="with --upgrade: apply it")
+    init.set_defaults(run=_init)
     return parser
+
+
+def _init(args: argparse.Namespace) -> int:
+    try:
+        if args.upgrade:
+            return _upgrade(args)
+        if args.write:
+            raise InitError("--write goes with --upgrade")
+        if not args.folder:
+            raise InitError("name the new playbook's folder, e.g. `journeybook init my-playbook`")
+        for option, value in (("--site-name", args.site_name), ("--repo-url", args.repo_url)):
+            if value is not None and not value.isprintable():
+                raise InitError(f"{option} holds characters that cannot be shown; retype it")
+        if args.repo_url is not None and not re.fullmatch(r"https?://[^\s\"'<>]+", args.repo_url):
+            raise InitError(f"--repo-url must be a web address such as "
+                            f"https://github.com/org/playbook, got `{shown(args.repo_url)}`")
+        folder = Path(args.folder)
+        created = init_playbook(folder, InitOptions(args.language or "en", args.site_name,
+                                                    args.repo_url), force=args.force)
+    except InitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in created.overwritten:
+        print(f"overwritten: {folder / path}")
+    print(f"created {folder}: {len(created.files)} files. Next: cd {folder} && git init && "
+          "journeybook check && mkdocs serve")
+    return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    for option in ("language", "site_name", "repo_url"):
+        if getattr(args, option) is not None or args.force:
+            raise InitError("--upgrade keeps the playbook's language, name and address; "
+                            "change them in mkdocs.yml")
+    plan = upgrade_playbook(Path(args.folder or "."))
+    for item in plan.files:
+        sys.stdout.write(item.diff)
+    for item in plan.files:
+        if item.status == "conflict":
+            print(f"conflict: {plan.folder / item.path}: you and the template changed the same "
+                  "lines; left as it is. Apply the template's change by hand:", file=sys.stderr)
+            sys.stderr.write(item.template_change)
+        elif item.status == "missing":
+            print(f"note: {plan.folder / item.path} was deleted; left deleted")
+    changes = [item.path for item in plan.files if item.diff]
+    if not changes:
+        print(f"{plan.folder}: the files init keeps current are up to date")
+    elif args.write:
+        for path in write_upgrade(plan):
+            print(f"updated {plan.folder / path}")
+    else:
+        print(f"{len(changes)} files would change (from Journeybook {plan.recorded_version}'s "
+              "templates); run again with --write to apply")
+    return 1 if plan.conflicts else 0
 
 
 def _pdf(args: argparse.Namespace) -> int:

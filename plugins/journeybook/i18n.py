@@ -110,7 +110,8 @@ def _shape(data: dict[str, Any]) -> dict[str, set[str]]:
     return {section: set(keys) for section, keys in (
         ("labels", data["labels"]),
         ("scaffold.placeholders", scaffold.get("placeholders") or {}),
-        ("scaffold.comments", scaffold.get("comments") or {}))}
+        ("scaffold.comments", scaffold.get("comments") or {}),
+        ("init", data.get("init") or {}))}
 
 
 @functools.cache
@@ -155,3 +156,18 @@ def labels(language: str | None = None) -> Labels:
 def scaffold_words(language: str | None = None) -> ScaffoldWords:
     """Default stages, placeholders and comments of a new journey in a language."""
     return _locale(_code(language)).scaffold
+
+
+def init_words(language: str | None = None) -> Mapping[str, Any]:
+    """What ``journeybook init`` writes in a language: the ``init`` section of its file."""
+    code = _code(language)
+    _locale(code)  # the same checks (the language exists, no key is missing) as the labels
+    return _init_section(code)
+
+
+@functools.cache
+def _init_section(code: str) -> Mapping[str, Any]:
+    section = _read(code).get("init")
+    if not isinstance(section, dict):
+        raise LanguageError(f"locales/{code}.yml: needs an `init` mapping, like en.yml")
+    return section

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
@@ -57,14 +58,36 @@ def scaffold(journey_id: str, title: str | None = None, stages: list[str] | None
     words = scaffold_words(language)
     names = stages or list(words.stages)
     taken: set[str] = set()
+    # Every stage gets the same placeholders and numbers; `example_journey` gives its own.
+    return _render(
+        title or journey_id.replace("-", " ").capitalize(), words.placeholders, words.comments,
+        [{"name": name, "words": words.placeholders, "channel": "digital", "emotion": 0,
+          "target": 1, "moment_of_truth": False} for name in names],
+        [unique(shorten(f"{slugify(name) or 'buoc'}-{n}"), taken)
+         for n, name in enumerate(names, 1)])
+
+
+def example_journey(example: Mapping[str, Any], language: str = "en") -> str:
+    """The scaffold of `journeybook new` filled with a believable journey (``example``, the
+    `init.example` words of a locale file): what `journeybook init` puts in ``journeys/``.
+    Its comments stay, so the first journey a team opens also explains the format."""
+    words = scaffold_words(language)
+    taken: set[str] = set()
+    stages = [{**stage, "words": {**words.placeholders, **stage}} for stage in example["stages"]]
+    return _render(
+        str(example["title"]), {**words.placeholders, **example},
+        {**words.comments, "intro": example["intro"], "markdown": example["markdown"]}, stages,
+        [unique(shorten(slugify(stage["touchpoint"]) or "buoc"), taken) for stage in stages])
+
+
+def _render(title: str, placeholder: Mapping[str, Any], comment: Mapping[str, str],
+            stages: list[dict[str, Any]], touchpoint_ids: list[str]) -> str:
+    names = [str(stage["name"]) for stage in stages]
+    for stage, id_ in zip(stages, stage_ids(names, "giai-doan"), strict=True):
+        stage["id"] = id_
     return _formatted(_YAML.get_template("scaffold.yaml.j2").render(
-        modeline=MODELINE, title=title or journey_id.replace("-", " ").capitalize(),
-        stages=[{"name": name, "id": id_} for name, id_ in zip(
-            names, stage_ids(names, "giai-doan"), strict=True)],
-        placeholder=words.placeholders, comment=words.comments,
-        touchpoint_ids=[unique(shorten(f"{slugify(name) or 'buoc'}-{n}"), taken)
-                        for n, name in enumerate(names, 1)],
-    ))
+        modeline=MODELINE, title=title, stages=stages, placeholder=placeholder,
+        comment=comment, touchpoint_ids=touchpoint_ids))
 
 
 def journey_yaml(data: dict[str, Any]) -> str:
