@@ -245,3 +245,34 @@ def test_the_changes_page_shows_persona_link_and_rating_changes(project) -> None
                   "Continues in ( Online form ): first-payment/pay → kettle",
                   "Impact (Online form): Fewer fields: 3 → 2"):
         assert shown in text, text
+
+
+def test_comments_a_change_removed_are_listed(repo: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A form editor rewrites YAML without comments: the summary lists each one dropped."""
+    journey = repo / "journeys" / "kettle" / "journey.yaml"
+    journey.write_text("# Who owns this map: the web team.\n" + SMALL.replace(
+        "stages:\n", "stages:\n  # The order customers meet them in.\n", 1), "utf-8")
+    notes = repo / "journeys" / "kettle" / "evaluations"
+    notes.mkdir()
+    (notes / "2026-03-15.md").write_text(
+        "---\ndate: 2026-03-15  # the day of the survey\n---\n\n# A heading, not a comment\n",
+        "utf-8")
+    commit_all(repo, "comments")
+    # The editor's save: same data, no comments (one kept by hand).
+    journey.write_text(SMALL.replace("stages:\n", "stages:\n  # The order customers meet "
+                                                  "them in.\n", 1), "utf-8")
+    (notes / "2026-03-15.md").write_text("---\ndate: 2026-03-15\n---\n\n# A heading, not a "
+                                         "comment\n", "utf-8")
+    assert main(["diff", "HEAD"]) == 0
+    out = capsys.readouterr().out
+    section = out.split("### Comments removed\n", 1)[1]
+    assert "- <code>journeys/kettle/journey.yaml</code>\n" \
+           "    - <code># Who owns this map: the web team.</code>\n" in section
+    assert "- <code>journeys/kettle/evaluations/2026-03-15.md</code>\n" \
+           "    - <code># the day of the survey</code>\n" in section
+    assert "order customers" not in section and "heading" not in section
+    # Nothing removed, no section.
+    commit_all(repo, "saved")
+    assert main(["diff", "HEAD"]) == 0
+    assert "Comments removed" not in capsys.readouterr().out

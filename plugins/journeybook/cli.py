@@ -36,7 +36,7 @@ from .pdf import PdfError, make_pdf
 from .playbook import STALE_AFTER, Freshness, Playbook, build_date
 from .publish import PublishError, built_site, publish
 from .review.chart import comparison_chart
-from .review.diff import compare, journeys_at
+from .review.diff import compare, journeys_at, removed_comments
 from .review.git import GitError, repository_root
 from .review.summary import diff_summary
 from .slug import shown, slug_problem, slugify
@@ -163,6 +163,7 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         repo = repository_root(journeys_dir)
         before, unreadable = journeys_at(repo, args.ref, journeys_dir)
+        comments = removed_comments(repo, args.ref, journeys_dir)
     except (GitError, ValueError) as exc:
         print(f"error: cannot read `{args.ref}` with git: {exc}", file=sys.stderr)
         return 1

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 from ..errors import Problem
 from ..model import Journey, Persona, ReviewQuestion, Stage, Touchpoint
 from ..source import JOURNEY_FILE, parse_journey
+from ..source.evaluations import front_matter
 from .git import files_at, read_at
 
 #: A self-check question's compared keys, and the label each is called by on the page.
@@ -262,3 +267,72 @@ def journeys_at(repo: Path, ref: str, journeys_dir: Path) -> tuple[list[Journey]
         if journey is not None:
             journeys.append(journey)
     return journeys, problems
+
+
+@dataclass(frozen=True)
+class RemovedComments:
+    """YAML comments a change dropped from one file (the form editor writes none back)."""
+
+    file: str
+    comments: list[str]
+
+
+def yaml_comments(text: str) -> list[str]:
+    """The comments of a YAML text (a journey, or a note's front matter), each as written,
+    from the parser's tokens: a `#` inside a quoted or block text is not a comment."""
+    tokens: list[str] = []
+    try:
+        for token in YAML(typ="rt").scan(text):
+            for comment in _comment_tokens(token):
+                tokens += [line.strip() for line in comment.splitlines()
+                           if line.strip().startswith("#")]
+    except YAMLError:
+        return []
+    return tokens
+
+
+def _comment_tokens(token: object) -> list[str]:
+    found: list[str] = []
+    comment = getattr(token, "_comment", None) or getattr(token, "comment", None)
+    stack = [comment]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            continue
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+        elif hasattr(item, "value"):
+            found.append(str(item.value))
+    return found
+
+
+def _comments_of(path: str, text: str) -> list[str]:
+    if path.endswith(".md"):
+        front = front_matter(text)
+        return yaml_comments(front.group(1)) if front else []
+    return yaml_comments(text)
+
+
+def removed_comments(repo: Path, ref: str, journeys_dir: Path) -> list[RemovedComments]:
+    """Per journey file and note, the comments at ``ref`` that the working tree no longer
+    has (as many times as they were dropped), in their old order."""
+    folder = journeys_dir.resolve().relative_to(repo.resolve()).as_posix()
+    found: list[RemovedComments] = []
+    for path in files_at(repo, ref, folder):
+        if not (path.endswith("/" + JOURNEY_FILE) or path.endswith(".md")):
+            continue
+        old = _comments_of(path, read_at(repo, ref, path))
+        current = repo / path
+        try:
+            new = Counter(_comments_of(path, current.read_text("utf-8")))
+        except (OSError, UnicodeDecodeError):
+            continue  # a removed file is reported as a removed journey
+        gone = []
+        for comment in old:
+            if new[comment]:
+                new[comment] -= 1
+            else:
+                gone.append(comment)
+        if gone:
+            found.append(RemovedComments(path, gone))
+    return found
