@@ -168,7 +168,7 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"error: cannot read `{args.ref}` with git: {exc}", file=sys.stderr)
         return 1
     changes = compare(before, playbook.journeys)
-    print(diff_summary(changes, args.ref, unreadable, args.language), end="")
+    print(diff_summary(changes, args.ref, unreadable, args.language, comments), end="")
     if args.chart:
         Path(args.chart).write_bytes(comparison_chart(changes, args.language))
     return 0
