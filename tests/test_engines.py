@@ -290,8 +290,12 @@ def test_zensical_serve_regenerates_after_a_journey_edit(tmp_path: Path,
         text = journey.read_text("utf-8")
         title = re.search(r"^title: (.*)$", text, re.M)
         assert title
-        journey.write_text(text.replace(title.group(0), "title: Gọi tổng đài lần hai"), "utf-8")
+        # The served pages are finished as built ones: cleaned, "Edit this page" to the YAML.
+        journey.write_text(text.replace(title.group(0), "title: Gọi tổng đài lần hai").replace(
+            "summary: >-\n", f"summary: >-\n  {LINK_TITLE}\n", 1), "utf-8")
         _wait_until(lambda: "Gọi tổng đài lần hai" in _page_text(url))
+        assert 'title="&amp;lt;img src=x onerror=alert(1)&gt;"' in _page_text(url)
+        _wait_until(lambda: "edit/main/journeys/goi-tong-dai/journey.yaml" in _page_text(url))
     finally:
         process.terminate()
         process.wait(timeout=20)
