@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from journeybook.authoring.init import OWNED, RECORD, running_version
+from journeybook.authoring.init import OWNED, RECORD, installable, running_version
 from journeybook.cli import main
 
 BIN = Path(sys.executable).parent
@@ -221,3 +221,10 @@ def test_upgrade_outside_a_playbook_says_what_to_do(tmp_path: Path,
     assert main(["init", "--upgrade", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and RECORD in err and "Traceback" not in err
+
+
+def test_a_development_build_is_pinned_to_a_release_the_index_can_have() -> None:
+    assert installable("0.1.0") == "0.1.0"
+    assert installable("0.2.0.dev3+g1a2b3c") == "0.2.0"
+    assert installable("0.2.0+ubuntu1") == "0.2.0"
+    assert installable("0.2.0rc1") == "0.2.0rc1"

@@ -662,8 +662,8 @@ def _init(args: argparse.Namespace) -> int:
 def _upgrade(args: argparse.Namespace) -> int:
     for option in ("language", "site_name", "repo_url"):
         if getattr(args, option) is not None or args.force:
-            raise InitError("--upgrade keeps the playbook's language, name and address; "
-                            "change them in mkdocs.yml")
+            raise InitError("--upgrade takes no --language, --site-name, --repo-url or "
+                            "--force: it keeps the playbook's (change them in mkdocs.yml)")
     plan = upgrade_playbook(Path(args.folder or "."))
     for item in plan.files:
         sys.stdout.write(item.diff)

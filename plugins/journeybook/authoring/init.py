@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import importlib.metadata
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -90,8 +89,16 @@ def running_version() -> tuple[str, str]:
         version = importlib.metadata.version("journeybook")
     except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
         version = "0.0.0"
-    release = re.match(r"\d+(?:\.\d+)*", version)
-    return version, release.group(0) if release else version
+    return version, installable(version)
+
+
+def installable(version: str) -> str:
+    """The release of ``version`` (PEP 440): ``0.2.0`` for ``0.2.0.dev3+g1a2b`` or
+    ``0.2.0+local``; pre-releases (``0.2.0rc1``) are on the package index and stay whole."""
+    public = version.split("+", 1)[0]
+    if ".dev" in public:
+        return public.split(".dev", 1)[0]
+    return public
 
 
 def render(options: Options) -> dict[str, str]:
