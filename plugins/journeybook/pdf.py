@@ -16,6 +16,7 @@ contents' links, read with pypdf), the second prints the contents with those num
 
 from __future__ import annotations
 
+import concurrent.futures
 import difflib
 import functools
 import importlib.resources
@@ -25,13 +26,13 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .files import write_atomic
 from .i18n import is_available, labels
@@ -124,16 +125,32 @@ def chromium_executable(chosen: str | None = None) -> str | None:
             raise PdfError(f"no Chromium at {chosen}; give the path of a Chromium "
                            f"executable, or install one: {INSTALL}")
         return found
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        own = playwright.chromium.executable_path
+    own = _apart(_playwright_chromium)
     if own and Path(own).is_file():
         return None
     found = shutil.which("chromium") or shutil.which(SYSTEM_CHROMIUM)
     if found is None:
         raise PdfError(f"no Chromium found to print with; install it: {INSTALL}")
     return found
+
+
+def _playwright_chromium() -> str:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        return playwright.chromium.executable_path
+
+
+_T = TypeVar("_T")
+
+
+def _apart(work: Callable[..., _T], *args: Any) -> _T:
+    """Run ``work`` in a thread of its own and return what it returns (or raise what it
+    raises). Playwright's synchronous API refuses to run in a thread whose asyncio loop is
+    running, as it is when the caller drives a browser itself (a test, a notebook, an async
+    app); a new thread has no loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work, *args).result()
 
 
 def _require_renderer() -> None:
@@ -327,7 +344,8 @@ def make_pdf(config_file: Path, output: Path, journey_id: str | None = None,
                                        f"{escape(header)}</title>", "utf-8")
         parts = [journey_part(journey, language) for journey in journeys]
         with _served(site) as url:
-            pdf = _render(url, parts, header, labels(language)["pdf_contents"], executable)
+            pdf = _apart(_render, url, parts, header, labels(language)["pdf_contents"],
+                         executable)
     try:
         write_atomic(output, pdf)
     except OSError as exc:
