@@ -32,6 +32,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from .authoring.cms import CMS_LOCAL, admin_files, cms_config, entry_path, repository_of
+from .authoring.cms_bundle import bundle_files, missing_bundle
 from .cache import Cache, Recent
 from .config import JourneybookConfig
 from .errors import JourneybookError
@@ -257,6 +258,12 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         for path, data in admin_files(cms, config.site_name).items():
             # Not Markdown: neither in the navigation nor in the search index.
             files.append(File.generated(config, path, content=data))
+        # Decap CMS as `npm ci` installed it (package.json), copied by MkDocs: no CDN.
+        bundle = bundle_files(Path(self.root))
+        if bundle is None:
+            log.warning(missing_bundle(Path(self.root)))
+        for path, installed in (bundle or {}).items():
+            files.append(File.generated(config, path, abs_src_path=str(installed)))
         if not self.config.edit_in_cms or self.site is None:
             return
         for page in self.site.pages.values():
