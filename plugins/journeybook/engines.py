@@ -173,6 +173,9 @@ class _Options:
     changes_tag_pattern: str = "v*"
     build_date: str | datetime.date | None = None
     stale_after: int = 180
+    cms: bool = False
+    cms_branch: str = "main"
+    cms_local_backend: bool = False
 
 
 class Zensical:
@@ -321,6 +324,7 @@ class Zensical:
         # (which refuses them: so does `journeybook build --engine mkdocs`).
         wanted.update(_read_tree(generated))
         wanted.pop(NAV_FILE, None)
+        wanted.update(self._admin())
         nav = YAML(typ="safe").load((generated / NAV_FILE).read_text("utf-8"))
         shutil.rmtree(generated)
         _sync(self.docs, wanted)
@@ -334,6 +338,32 @@ class Zensical:
         path = self.work / "mkdocs.yml"
         if not path.exists() or path.read_text("utf-8") != text:
             path.write_text(text, "utf-8")
+
+    def _admin(self) -> dict[str, bytes]:
+        """The form editor at admin/ (the plugin's `cms` option) as static files, the Decap CMS
+        bundle `npm ci` installed included; without it, the same warning as the plugin's."""
+        from .authoring.cms import CMS_LOCAL, admin_files, cms_config, repository_of
+        from .authoring.cms_bundle import bundle_files, missing_bundle
+
+        options = self.options
+        if not options.cms:
+            return {}
+        repo_url = self.config.get("repo_url")
+        playbook = Playbook.load(self.journeys_dir, self.root)
+        cms = cms_config(
+            options.language or _theme_language(self.config) or "en",
+            repository_of(repo_url if isinstance(repo_url, str) else None), options.cms_branch,
+            os.path.relpath(self.journeys_dir, self.root).replace(os.sep, "/"),
+            local_backend=options.cms_local_backend or bool(os.environ.get(CMS_LOCAL)),
+            journeys=playbook.journeys,
+            docs_dir=os.path.relpath(self.docs_dir, self.root).replace(os.sep, "/"))
+        title = self.config.get("site_name")
+        files = dict(admin_files(cms, title if isinstance(title, str) else ""))
+        bundle = bundle_files(self.root)
+        if bundle is None:
+            print(f"warning: {missing_bundle(self.root)}", file=sys.stderr)
+        files.update({path: installed.read_bytes() for path, installed in (bundle or {}).items()})
+        return files
 
     def _generate(self) -> tuple[Path, dict[str, Path | None]]:
         options = self.options

@@ -214,9 +214,10 @@ class _Form:
             if summary:
                 listed["summary"] = summary
         else:
+            # Open: a collapsed item of a list of text shows its label, not its text.
             inner = _Type(item, False, item_bounds)
-            listed["field"] = {"name": "item", "label": self.label(owner, name),
-                               **self.widget(owner, name, inner, ())}
+            listed.update(collapsed=False, field={"name": "item", "label": self.label(owner, name),
+                                                  **self.widget(owner, name, inner, ())})
         if "minItems" in kind.bounds:
             listed["min"] = kind.bounds["minItems"]
         if "maxItems" in kind.bounds:
@@ -339,6 +340,8 @@ def cms_config(language: str, repo: str | None, branch: str, journeys_dir: str =
         "delete": False,
         "identifier_field": "title",
         "summary": "{{title}}",
+        # Decap's preview shows a journey as unstyled text; the site is the preview.
+        "editor": {"preview": False},
         "fields": journey_fields(language),
     }]
     for journey in journeys:
@@ -356,6 +359,7 @@ def cms_config(language: str, repo: str | None, branch: str, journeys_dir: str =
             "slug": EVALUATION_SLUG,
             "summary": "{{date}} · {{title}}",
             "sortable_fields": ["date", "title"],
+            "editor": {"preview": False},
             "fields": evaluation_fields(language, touchpoints),
         })
     config["collections"] = collections
