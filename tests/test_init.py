@@ -132,6 +132,10 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path,
     assert (tmp_path / "notes.txt").read_text("utf-8") == "ours\n"
     assert main(["init", str(tmp_path), "--repo-url", "github.com/x"]) == 1
     assert "error: --repo-url must be a web address" in capsys.readouterr().err
+    # The theme prints the site name as HTML (every page's <title>): no markup in it.
+    assert main(["init", str(tmp_path / "new"), "--site-name", "A</title><script>x()"]) == 1
+    assert "error: --site-name cannot hold <, > or &" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
 
 
 @pytest.mark.slow

@@ -643,6 +643,10 @@ def _init(args: argparse.Namespace) -> int:
         for option, value in (("--site-name", args.site_name), ("--repo-url", args.repo_url)):
             if value is not None and not value.isprintable():
                 raise InitError(f"{option} holds characters that cannot be shown; retype it")
+        if args.site_name is not None and re.search(r"[<>&]", args.site_name):
+            # Material prints the site name into every page's <title> and header as HTML.
+            raise InitError("--site-name cannot hold <, > or &: the theme prints the name as "
+                            "HTML; write it without them")
         if args.repo_url is not None and not re.fullmatch(r"https?://[^\s\"'<>]+", args.repo_url):
             raise InitError(f"--repo-url must be a web address such as "
                             f"https://github.com/org/playbook, got `{shown(args.repo_url)}`")
