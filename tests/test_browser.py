@@ -171,21 +171,26 @@ def _loaded_width(image) -> int:
     return image.evaluate("i => i.naturalWidth")
 
 
-def test_charts_load_and_follow_the_palette_toggle(browser, sample_url: str) -> None:
-    page = browser.new_page(color_scheme="light")
-    page.goto(sample_url + "journeys/goi-tong-dai/")
-    page.wait_for_load_state("load")
+def charts_follow_the_palette(page) -> None:  # type: ignore[no-untyped-def]
+    """On a journey overview: the light chart loads and shows, the dark one is hidden; the
+    header's toggle switches to the dark palette, and the dark chart takes over."""
     light = page.locator("article img[src*='charts/journey-light.svg']")
     dark = page.locator("article img[src*='charts/journey-dark.svg']")
     assert _loaded_width(light) > 0
     light.wait_for(state="visible")
     dark.wait_for(state="hidden")
-    # The header's toggle switches to the dark palette, and the dark chart takes over.
     page.locator("form[data-md-component=palette] label:visible").first.click()
     page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
     dark.wait_for(state="visible")
     light.wait_for(state="hidden")
     assert _loaded_width(dark) > 0
+
+
+def test_charts_load_and_follow_the_palette_toggle(browser, sample_url: str) -> None:
+    page = browser.new_page(color_scheme="light")
+    page.goto(sample_url + "journeys/goi-tong-dai/")
+    page.wait_for_load_state("load")
+    charts_follow_the_palette(page)
     stage = browser.new_page(color_scheme="dark")
     stage.goto(sample_url + "journeys/goi-tong-dai/lien-he-tong-dai/")
     stage_dark = stage.locator("article img[src*='charts/stage-lien-he-tong-dai-dark.svg']")

@@ -25,7 +25,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from journeybook.cli import main
 
 from .conftest import CHROMIUM, Project, copy_sample, serve
-from .test_browser import _loaded_width, _tick
+from .test_browser import _tick, charts_follow_the_palette
 from .test_browser import search as material_search
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
@@ -194,16 +194,7 @@ def _search(page, engine: str, text: str) -> list[str]:
 def test_charts_follow_the_palette(browser, urls, engine: str) -> None:
     page = browser.new_page(color_scheme="light")
     page.goto(urls[engine] + JOURNEY)
-    light = page.locator("article img[src*='charts/journey-light.svg']")
-    dark = page.locator("article img[src*='charts/journey-dark.svg']")
-    assert _loaded_width(light) > 0
-    light.wait_for(state="visible")
-    dark.wait_for(state="hidden")
-    page.locator("form[data-md-component=palette] label:visible").first.click()
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
-    dark.wait_for(state="visible")
-    light.wait_for(state="hidden")
-    assert _loaded_width(dark) > 0
+    charts_follow_the_palette(page)
     page.close()
 
 
