@@ -386,3 +386,24 @@ def test_injected_text_never_runs_on_zensical(browser, evil_site: Path) -> None:
         server.shutdown()
         server.server_close()
     assert dialogs == []
+
+
+@pytest.mark.slow
+def test_two_zensical_builds_at_once_both_succeed_alike(built: dict[str, Path]) -> None:
+    """Two builds of one project at the same time (two terminals, CI and an editor) share
+    its work folder: the second waits for the first, and both sites are whole and equal."""
+    root = built["zensical"].parent
+    command = [sys.executable, "-m", "journeybook.cli", "build", "--engine", "zensical"]
+    runs = [subprocess.Popen([*command, "-d", str(root / f"together-{n}")], cwd=root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for n in (1, 2)]
+    results = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    assert "Traceback" not in "".join(out + err for out, err in results)
+    def contents(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes()
+                for p in site.rglob("*") if p.is_file()}
+
+    first, second = (contents(root / f"together-{n}") for n in (1, 2))
+    assert first == second
+    assert first.keys() == contents(built["zensical"]).keys()

@@ -209,8 +209,15 @@ class Zensical:
         target = (site_dir.resolve() if site_dir else
                   (self.root / str(self.config.get("site_dir", "site"))).resolve())
         self._check_target(target)
+        with _one_at_a_time(self.work):
+            return self._build(target, strict)
+
+    def _build(self, target: Path, strict: bool) -> int:
         self.prepare()
         built = self.work / "site"
+        # Zensical adds to the folder it builds into: start empty, so nothing a build before
+        # this one left (a page since removed, a crashed build's half) is published.
+        shutil.rmtree(built, ignore_errors=True)
         # `strict: true` in mkdocs.yml means what it does for MkDocs: warnings fail the build.
         strict = strict or self.config.get("strict") is True
         status = _run("zensical", ["build", "-f", str(self.work / "mkdocs.yml")]
@@ -771,6 +778,30 @@ def _files_in(folder: Path) -> Iterator[Path]:
     for directory, _folders, files in os.walk(folder):
         for name in files:
             yield Path(directory) / name
+
+
+@contextmanager
+def _one_at_a_time(work: Path) -> Iterator[None]:
+    """Hold the work folder for one build: two builds of one project at once (two terminals,
+    a CI job and an editor) would write the same project and site under each other. The
+    second waits, and says so."""
+    work.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; builds are not serialised
+        yield
+        return
+    with open(work.parent / f"{work.name}.lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another Zensical build of this project ({work})",
+                  file=sys.stderr)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _read_tree(folder: Path) -> Iterator[tuple[str, bytes]]:
