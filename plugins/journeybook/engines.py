@@ -50,7 +50,7 @@ from .errors import JourneybookError, Problem
 from .files import write_atomic
 from .generate import NAV_FILE, generate
 from .playbook import Playbook, build_date
-from .review.chart import comparison_chart
+from .review.chart import release_charts
 from .review.release import NONE, Release, Releases
 from .site.paths import ASSETS
 from .site.sanitize import anchor, clean, clean_text
@@ -404,10 +404,7 @@ class Zensical:
         release = self.releases.changes_since(self.root, self.journeys_dir, playbook.journeys,
                                               since, self.options.changes_tag_pattern)
         language = self.options.language or _theme_language(self.config)
-        charts = {change.id: comparison_chart([change], language) for change in release.changes
-                  if change.before is not None and change.after is not None
-                  and change.curve_changed}
-        return release, charts
+        return release, release_charts(release, language)
 
     def _snippet_folders(self) -> list[Path]:
         settings = _extension_settings(self.config, "pymdownx.snippets")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import gc
-import hashlib
 import html
 import os
 from collections.abc import Callable
@@ -39,7 +38,7 @@ from .errors import JourneybookError
 from .i18n import LanguageError, is_available, labels
 from .playbook import Playbook, build_date
 from .rebuild import FinishedPages, GeneratedPage, RenderedPages, ServedSite, markdown_settings
-from .review.chart import comparison_chart
+from .review.chart import release_charts
 from .review.release import NONE, Release, Releases
 from .site import Site, build
 from .site.charts import Drawing, worker_pool
@@ -287,18 +286,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             self.root, self.journeys_dir, playbook.journeys, self.config.changes_since.strip(),
             self.config.changes_tag_pattern)
         self.release_charts.next_build()
-        charts: dict[str, bytes] = {}
-        for change in release.changes:
-            if change.before is None or change.after is None or not change.curve_changed:
-                continue
-            key = hashlib.sha256((change.before.model_dump_json() + "\0" +
-                                  change.after.model_dump_json() + "\0" +
-                                  (self.language or "")).encode()).hexdigest()
-            svg = self.release_charts.get(key)
-            if svg is None:
-                svg = comparison_chart([change], self.language)
-                self.release_charts.put(key, svg)
-            charts[change.id] = svg
+        charts = release_charts(release, self.language, self.release_charts)
         return release, charts
 
     def _warn_about_cache(self) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from ..cache import Recent
 from ..i18n import labels
 from ..site.charts import ComparedJourney, ComparedTouchpoint, ComparisonLegend, render_comparison
 from .diff import JourneyChanges
+from .release import Release
 
 
 def compared_journeys(changes: list[JourneyChanges]) -> list[ComparedJourney]:
@@ -31,3 +35,23 @@ def comparison_chart(changes: list[JourneyChanges], language: str | None = None)
     t = labels(language)
     return render_comparison(compared_journeys(changes),
                              ComparisonLegend(before=t["diff_before"], after=t["diff_after"]))
+
+
+def release_charts(release: Release, language: str | None = None,
+                   memo: Recent[bytes] | None = None) -> dict[str, bytes]:
+    """The before/after picture of each journey whose curve changed since the previous
+    release, by journey id; with a ``memo`` (`mkdocs serve`), each is drawn once per change."""
+    charts: dict[str, bytes] = {}
+    for change in release.changes:
+        if change.before is None or change.after is None or not change.curve_changed:
+            continue
+        key = hashlib.sha256((change.before.model_dump_json() + "\0" +
+                              change.after.model_dump_json() + "\0" +
+                              (language or "")).encode()).hexdigest()
+        svg = memo.get(key) if memo is not None else None
+        if svg is None:
+            svg = comparison_chart([change], language)
+            if memo is not None:
+                memo.put(key, svg)
+        charts[change.id] = svg
+    return charts
