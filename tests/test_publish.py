@@ -61,6 +61,15 @@ def versions(repo: Path) -> list[tuple[str, str, list[str]]]:
             for v in json.loads(show(repo, "versions.json"))]
 
 
+def pages_branch(repo: Path, folder: Path) -> Path:
+    """The files of the Pages branch, as GitHub Pages would serve them, in a new ``folder``."""
+    folder.mkdir()
+    archive = subprocess.run(["git", "archive", "--format=tar", "gh-pages"], cwd=repo,
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
 def user_state(repo: Path) -> tuple[str, ...]:
     """What publishing must never change: status, staged entries, HEAD and its branch."""
     return (git(repo, "status", "--porcelain"), git(repo, "ls-files", "-s"),
@@ -154,11 +163,7 @@ def test_the_users_tree_index_and_branch_are_untouched(release: Release) -> None
 @pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)")
 def test_materials_version_selector_lists_both_versions(release: Release, tmp_path: Path,
                                                          browser, screenshots: Path) -> None:
-    site = tmp_path / "gh-pages"
-    site.mkdir()
-    archive = subprocess.run(["git", "archive", "--format=tar", "gh-pages"],
-                             cwd=release.repo, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(site)], input=archive, check=True)
+    site = pages_branch(release.repo, tmp_path / "gh-pages")
     url, server = serve(site)
     page = browser.new_page()
     try:
@@ -189,25 +194,16 @@ def test_materials_version_selector_lists_both_versions(release: Release, tmp_pa
 def test_zensicals_version_selector_reads_the_same_versions_json(
         tmp_path: Path, sample_site: Project, browser, screenshots: Path) -> None:
     pytest.importorskip("zensical", reason='pip install "journeybook[zensical]"')
-    pytest.importorskip("journeybook.engines", reason="needs `journeybook build --engine`")
     root = new_repo(tmp_path)
     copy_sample(root, warm_from=sample_site)
     (root / ".gitignore").write_text("site/\n.cache/\n", "utf-8")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "playbook")
     published(root, "1.0", "--alias", "latest", "--engine", "zensical")
-    pages = tmp_path / "gh-pages"
-    pages.mkdir()
-    archive = subprocess.run(["git", "archive", "--format=tar", "gh-pages"], cwd=root,
-                             capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(pages)], input=archive, check=True)
+    pages = pages_branch(root, tmp_path / "gh-pages")
     published(root, "2.0", "--alias", "latest", "--site-dir", str(pages / "1.0"))
     shutil.rmtree(pages)
-    pages.mkdir()
-    archive = subprocess.run(["git", "archive", "--format=tar", "gh-pages"], cwd=root,
-                             capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(pages)], input=archive, check=True)
-    url, server = serve(pages)
+    url, server = serve(pages_branch(root, pages))
     page = browser.new_page()
     try:
         page.goto(url + "1.0/journeys/")
