@@ -4,7 +4,6 @@ test_fmt_comments.py, with these shapes in them."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from journeybook.authoring.fmt import format_yaml
 from journeybook.source import parse_journey
 
+from .conftest import examples
 from .test_fmt_comments import _Writer, anchors, data
 
 #: Persona ids and their names; a persona written without `id:` gets its name's slug.
@@ -76,11 +76,8 @@ class _PersonasWriter(_Writer):
         return ("map", self.draw(st.permutations(entries)))
 
 
-EXAMPLES = 40 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else settings().max_examples
-
-
 @pytest.mark.slow
-@settings(max_examples=EXAMPLES, derandomize=True, deadline=None)
+@settings(max_examples=examples(40), derandomize=True, deadline=None)
 @given(st.data())
 def test_fmt_keeps_personas_mappings_links_and_every_comment(draw: st.DataObject) -> None:
     writer = _PersonasWriter(draw)
