@@ -37,25 +37,34 @@ def fold_script() -> bytes:
             / "lunr.fold.js").read_bytes()
 
 
+#: How Material's search plugin starts the index: its settings come first.
+_CONFIG_FIRST = '{"config":'
+
+
 def fold_search(site_dir: Path) -> bool:
     """Make the built site's search ignore diacritics: name the folding language in the
     search index and add its script. False when the site has no search index of Material's
-    (another theme, or search turned off); then nothing is written."""
+    (another theme, or search turned off); then nothing is written.
+
+    Runs after every build, `mkdocs serve`'s rebuilds included, and a big playbook's index
+    runs to megabytes: only the settings at its start are read and changed, the documents
+    are copied through as the search plugin wrote them."""
     index_path = site_dir / SEARCH_INDEX
+    worker = site_dir / "assets" / "javascripts" / "workers"
     try:
-        index = json.loads(index_path.read_text("utf-8"))
+        text = index_path.read_text("utf-8")
+        if not text.startswith(_CONFIG_FIRST):
+            return False
+        config, end = json.JSONDecoder().raw_decode(text, len(_CONFIG_FIRST))
     except (OSError, ValueError):
         return False
-    config = index.get("config") if isinstance(index, dict) else None
-    worker = site_dir / "assets" / "javascripts" / "workers"
-    if not isinstance(config, dict) or not worker.is_dir():
-        return False
-    languages = config.get("lang")
-    if not isinstance(languages, list):
+    languages = config.get("lang") if isinstance(config, dict) else None
+    if not isinstance(languages, list) or not worker.is_dir():
         return False
     if FOLD_LANGUAGE not in languages:
         config["lang"] = [*languages, FOLD_LANGUAGE]
-        # As compact as the search plugin writes it: the index is the biggest download.
-        write_atomic(index_path, json.dumps(index, ensure_ascii=False, separators=(",", ":")))
+        settings = json.dumps(config, separators=(",", ":"))
+        write_atomic(index_path, _CONFIG_FIRST + settings + text[end:])
+    (site_dir / FOLD_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
     write_atomic(site_dir / FOLD_SCRIPT, fold_script())
     return True
