@@ -88,13 +88,6 @@ plugins:
 """
 
 
-def link_node_modules(root: Path) -> None:
-    """With `cms: true` a build copies Decap CMS from `node_modules` (found where Node finds
-    it) and warns without it: a project in a temporary folder uses the repository's."""
-    if (ROOT / "node_modules").is_dir() and not (root / "node_modules").exists():
-        (root / "node_modules").symlink_to(ROOT / "node_modules")
-
-
 def write_journey(journeys_dir: Path, journey_id: str, text: str) -> Path:
     path = journeys_dir / journey_id / "journey.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +123,6 @@ class Project:
 def project(tmp_path: Path) -> Callable[..., Project]:
     def make(language: str = "en", mkdocs_yml: str | None = None) -> Project:
         (tmp_path / "docs").mkdir(exist_ok=True)
-        link_node_modules(tmp_path)
         (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
         (tmp_path / "mkdocs.yml").write_text(
             mkdocs_yml or MINIMAL_MKDOCS.format(language=language), encoding="utf-8"
@@ -147,7 +139,6 @@ def copy_sample(root: Path, warm_from: Project | None = None) -> None:
     for name in ("content", "journeys", "includes"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    link_node_modules(root)
     if warm_from is not None:
         shutil.copytree(warm_from.root / ".cache", root / ".cache")
 

@@ -1,5 +1,5 @@
-"""The form editor end to end: the sample built with `cms: true`, Decap CMS from the pinned
-npm package, its local backend (`decap-server` from node_modules, in git mode so saving
+"""The form editor end to end: the sample built with `cms: true`, Decap CMS as this package
+ships it, its local backend (`decap-server` from node_modules, in git mode so saving
 follows the editorial workflow: a branch per change) on 127.0.0.1, and Chromium.
 
 Saving proposes: the change lands on the branch `cms/journeys/<id>/journey` (the pull
@@ -10,6 +10,7 @@ the branch: its file, `journeybook check` and a build of a worktree of it.
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from journeybook.authoring.cms import CMS_LOCAL, entry_path
-from journeybook.authoring.cms_bundle import bundle_files
+from journeybook.authoring.cms_bundle import bundle_files, pinned
 from journeybook.cli import main
 
 from .conftest import (
@@ -36,16 +37,15 @@ from .conftest import (
     commit_all,
     copy_sample,
     git,
-    link_node_modules,
     serve,
 )
 
 DECAP_SERVER = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
-NPM_CI = f"run `npm ci` in {ROOT} (package.json pins Decap CMS and decap-server)"
+NPM_CI = f"run `npm ci` in {ROOT} (package.json pins decap-server, the editor's local backend)"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not DECAP_SERVER.is_file() or bundle_files(ROOT) is None, reason=NPM_CI),
+    pytest.mark.skipif(not DECAP_SERVER.is_file(), reason=NPM_CI),
 ]
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)")
@@ -176,13 +176,17 @@ def editor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Editor]:
 
 
 def test_the_site_carries_the_pinned_editor(editor: Editor) -> None:
-    """admin/ holds Decap CMS as npm installed it (with the chunks it loads), nothing from a
-    CDN."""
+    """admin/ holds Decap CMS as pinned (with the chunks it loads, every file's SHA-256 as in
+    decap-cms.json), nothing from a CDN."""
     site = editor.repo / "site"
-    expected = bundle_files(ROOT)
+    expected = bundle_files()
     assert expected is not None
-    for uri, installed in expected.items():
-        assert (site / uri).read_bytes() == installed.read_bytes(), uri
+    pin = pinned()
+    assert isinstance(pin["files"], dict)
+    assert {uri.removeprefix("admin/") for uri in expected} == set(pin["files"])
+    for uri in expected:
+        digest = hashlib.sha256((site / uri).read_bytes()).hexdigest()
+        assert digest == pin["files"][uri.removeprefix("admin/")], uri
     page = (site / "admin" / "index.html").read_text("utf-8")
     assert '<script src="decap-cms.js"></script>' in page
     assert "https://" not in page and "http://" not in page
@@ -297,7 +301,6 @@ def test_edit_a_touchpoint_proposes_exactly_that_change(
         assert main(["check", "--journeys", str(proposal / "journeys")]) == 0, \
             capsys.readouterr()
         shutil.copytree(editor.repo / ".cache", proposal / ".cache")
-        link_node_modules(proposal)
         rebuilt = Project(proposal)
         rebuilt.build()
         stage_page = rebuilt.html("journeys/goi-tong-dai/phat-hien-su-co")

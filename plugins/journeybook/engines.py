@@ -348,7 +348,7 @@ class Zensical:
 
     def _admin(self) -> dict[str, bytes]:
         """The form editor at admin/ (the plugin's `cms` option) as static files, the Decap CMS
-        bundle `npm ci` installed included; without it, the same warning as the plugin's."""
+        bundle this package ships included; without it, the same warning as the plugin's."""
         from .authoring.cms import CMS_LOCAL, admin_files, cms_config, repository_of
         from .authoring.cms_bundle import bundle_files, missing_bundle
 
@@ -366,9 +366,9 @@ class Zensical:
             docs_dir=os.path.relpath(self.docs_dir, self.root).replace(os.sep, "/"))
         title = self.config.get("site_name")
         files = dict(admin_files(cms, title if isinstance(title, str) else ""))
-        bundle = bundle_files(self.root)
+        bundle = bundle_files()
         if bundle is None:
-            print(f"warning: {missing_bundle(self.root)}", file=sys.stderr)
+            print(f"warning: {missing_bundle()}", file=sys.stderr)
         files.update({path: installed.read_bytes() for path, installed in (bundle or {}).items()})
         return files
 
