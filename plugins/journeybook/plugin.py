@@ -257,10 +257,10 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         for path, data in admin_files(cms, config.site_name).items():
             # Not Markdown: neither in the navigation nor in the search index.
             files.append(File.generated(config, path, content=data))
-        # Decap CMS as `npm ci` installed it (package.json), copied by MkDocs: no CDN.
-        bundle = bundle_files(Path(self.root))
+        # Decap CMS as shipped in this package, copied by MkDocs: no CDN.
+        bundle = bundle_files()
         if bundle is None:
-            log.warning(missing_bundle(Path(self.root)))
+            log.warning(missing_bundle())
         for path, installed in (bundle or {}).items():
             files.append(File.generated(config, path, abs_src_path=str(installed)))
         if not self.config.edit_in_cms or self.site is None:
