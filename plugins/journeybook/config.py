@@ -83,6 +83,11 @@ class JourneybookConfig(base.Config):  # type: ignore[no-untyped-call]
     cms_branch = c.Type(str, default="main")
     """The branch the form editor's pull requests go to."""
 
+    cms_base_url = c.Optional(c.Type(str))
+    """Where editors sign in to GitHub: the address of the OAuth proxy that holds the GitHub
+    OAuth App's secret (Decap's ``backend.base_url``; see the README, "Editing with forms").
+    Unset: Decap's default, Netlify's hosted sign-in."""
+
     cms_local_backend = c.Type(bool, default=False)
     """Let the form editor talk to ``npx decap-server`` on this machine instead of GitHub, to
     try it locally (also with the ``JOURNEYBOOK_CMS_LOCAL`` environment variable set)."""

@@ -175,6 +175,7 @@ class _Options:
     stale_after: int = 180
     cms: bool = False
     cms_branch: str = "main"
+    cms_base_url: str | None = None
     cms_local_backend: bool = False
 
 
@@ -363,7 +364,8 @@ class Zensical:
             os.path.relpath(self.journeys_dir, self.root).replace(os.sep, "/"),
             local_backend=options.cms_local_backend or bool(os.environ.get(CMS_LOCAL)),
             journeys=playbook.journeys,
-            docs_dir=os.path.relpath(self.docs_dir, self.root).replace(os.sep, "/"))
+            docs_dir=os.path.relpath(self.docs_dir, self.root).replace(os.sep, "/"),
+            base_url=options.cms_base_url)
         title = self.config.get("site_name")
         files = dict(admin_files(cms, title if isinstance(title, str) else ""))
         bundle = bundle_files()

@@ -253,7 +253,8 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
             Path(os.path.relpath(self.journeys_dir, self.root)).as_posix(),
             local_backend=self.config.cms_local_backend or bool(os.environ.get(CMS_LOCAL)),
             journeys=playbook.journeys,
-            docs_dir=Path(os.path.relpath(Path(config.docs_dir).resolve(), self.root)).as_posix())
+            docs_dir=Path(os.path.relpath(Path(config.docs_dir).resolve(), self.root)).as_posix(),
+            base_url=self.config.cms_base_url)
         for path, data in admin_files(cms, config.site_name).items():
             # Not Markdown: neither in the navigation nor in the search index.
             files.append(File.generated(config, path, content=data))

@@ -303,18 +303,21 @@ def entry_path(journey_id: str, note: str | None = None) -> str:
 
 def cms_config(language: str, repo: str | None, branch: str, journeys_dir: str = "journeys",
                local_backend: bool = False, journeys: Sequence[Journey] = (),
-               docs_dir: str = "docs") -> dict[str, Any]:
+               docs_dir: str = "docs", base_url: str | None = None) -> dict[str, Any]:
     """The whole Decap CMS configuration (``admin/config.yml``).
 
     ``repo`` is ``owner/name`` on GitHub (None when the site has no ``repo_url``: the local
     backend still works); saving opens a branch and a pull request (editorial workflow).
     ``journeys`` gives each journey a collection of evaluation notes; ``docs_dir`` holds what
-    editors upload from the media library (the journey forms have no uploads).
+    editors upload from the media library (the journey forms have no uploads); ``base_url``
+    is the OAuth proxy editors sign in through.
     """
     t = labels(language)
     backend: dict[str, Any] = {"name": "github", "branch": branch}
     if repo:
         backend["repo"] = repo
+    if base_url:
+        backend["base_url"] = base_url
     folder = journeys_dir.strip("/") or "."
     config: dict[str, Any] = {
         "backend": backend,

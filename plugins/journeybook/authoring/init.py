@@ -29,10 +29,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from ..files import write_atomic
 from ..i18n import init_words
 from .scaffold import _quoted, example_journey
+from .schema import SCHEMA_PATH, journey_schema
 
 RECORD = ".journeybook-init.json"
 #: The link checker the pull-request workflow installs (the one this repository tests with).
@@ -52,9 +55,16 @@ _TEMPLATES = {
     ".pre-commit-config.yaml": "pre-commit-config.yaml.j2",
     ".gitignore": "gitignore.j2",
 }
+#: Written only for a playbook with the form editor (`init --cms`).
+CMS_WORKFLOW = ".github/workflows/cms.yml"
 #: The files `init --upgrade` keeps current; every other file is the team's after `init`.
-OWNED = (".github/workflows/pr.yml", ".github/workflows/deploy.yml",
-         ".github/PULL_REQUEST_TEMPLATE.md", ".pre-commit-config.yaml", ".gitignore")
+#: The JSON Schema that every journey's first line names is Journeybook's too: it follows the
+#: format of the Journeybook the workflows install.
+OWNED = (".github/workflows/pr.yml", ".github/workflows/deploy.yml", CMS_WORKFLOW,
+         ".github/PULL_REQUEST_TEMPLATE.md", ".pre-commit-config.yaml", ".gitignore",
+         SCHEMA_PATH)
+#: Where a requirement given to `--tool` may come from: what a GitHub runner can install.
+_TOOL_SCHEMES = ("https://", "git+https://")
 
 # Workflows are full of GitHub's ${{ … }}, so these templates use [[ … ]] and [% … %].
 _ENV = jinja2.Environment(
@@ -79,6 +89,11 @@ class Options:
     language: str = "en"
     site_name: str | None = None
     repo_url: str | None = None
+    #: The pip requirement the workflows and the README install Journeybook with; None: the
+    #: one :func:`default_requirement` finds.
+    tool: str | None = None
+    #: The form editor (Decap CMS) at admin/, and the workflow that re-lays what it saves.
+    cms: bool = False
 
 
 def running_version() -> tuple[str, str]:
@@ -101,6 +116,58 @@ def installable(version: str) -> str:
     return public
 
 
+def tool_requirement(spec: str) -> str:
+    """``spec`` as the workflows will install it, or :class:`InitError` saying why not.
+
+    It names `journeybook`, pinned to a version (``journeybook==0.2.0``) or to an address a
+    GitHub runner can fetch: a release's wheel (``journeybook @ https://…/x.whl``) or a tag of
+    the repository (``journeybook @ git+https://github.com/…@v0.2.0``). It is written into
+    YAML and used as one quoted shell word, and still kept to what pip's own syntax allows."""
+    if not spec.isprintable() or any(c in spec for c in "\"'`$;"):
+        raise InitError(f"--tool `{spec!r}` holds characters a requirement never has; write it "
+                        "like journeybook==0.2.0 or \"journeybook @ https://…/"
+                        "journeybook-0.2.0-py3-none-any.whl\"")
+    try:
+        requirement = Requirement(spec)
+    except InvalidRequirement as exc:
+        raise InitError(f"--tool `{spec}` is not a pip requirement ({exc}); write it like "
+                        "journeybook==0.2.0") from None
+    if canonicalize_name(requirement.name) != "journeybook":
+        raise InitError(f"--tool `{spec}` installs `{requirement.name}`, not journeybook")
+    if requirement.url is not None and not requirement.url.startswith(_TOOL_SCHEMES):
+        raise InitError(f"--tool `{spec}`: the workflows run on GitHub, which can install "
+                        "from https:// or git+https:// addresses only (a release's wheel, or "
+                        "a tag of the repository), not from this computer's files")
+    if requirement.url is None and not requirement.specifier:
+        raise InitError(f"--tool `{spec}` names no version: pin one (journeybook==0.2.0), so "
+                        "every run of the checks installs the same Journeybook")
+    return spec.strip()  # as the team wrote it: packaging's own spelling varies by version
+
+
+def default_requirement() -> str:
+    """How the workflows install the Journeybook running now: from where it was installed when
+    that is an address GitHub can reach (a release's wheel, a tag of the repository; pip
+    records it, PEP 610), else ``journeybook==<release>`` from the package index."""
+    _, release = running_version()
+    try:
+        recorded = importlib.metadata.distribution("journeybook").read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        recorded = None
+    try:
+        origin = json.loads(recorded) if recorded else {}
+    except json.JSONDecodeError:
+        origin = {}
+    url = origin.get("url") if isinstance(origin, dict) else None
+    if isinstance(url, str) and url.startswith("https://") and "archive_info" in origin:
+        return f"journeybook @ {url}"
+    vcs = origin.get("vcs_info") if isinstance(origin, dict) else None
+    if isinstance(url, str) and url.startswith("https://") and isinstance(vcs, dict) \
+            and vcs.get("vcs") == "git":
+        revision = vcs.get("requested_revision") or vcs.get("commit_id")
+        return f"journeybook @ git+{url}@{revision}"
+    return f"journeybook=={release}"
+
+
 def render(options: Options) -> dict[str, str]:
     """Every file of a new playbook, by path relative to its folder."""
     words = dict(init_words(options.language))
@@ -113,14 +180,17 @@ def render(options: Options) -> dict[str, str]:
     values = {
         "w": w, "language": options.language, "site_name": options.site_name or w["site_name"],
         "repo_url": options.repo_url, "version": version, "release": release,
-        "requirement": f"journeybook=={release}", "lychee": LYCHEE,
-        "example_id": example["id"],
+        "requirement": tool_requirement(options.tool) if options.tool else default_requirement(),
+        "lychee": LYCHEE, "cms": options.cms, "cms_workflow": CMS_WORKFLOW,
+        "schema_path": SCHEMA_PATH, "example_id": example["id"],
         # Material's search has no Vietnamese stemmer of its own; English terms occur in
         # every playbook (NPS, CSAT), so English is always searched too.
         "search_languages": list(dict.fromkeys([options.language, "en"])),
     }
+    templates = {**_TEMPLATES, **({CMS_WORKFLOW: "cms.yml.j2"} if options.cms else {})}
     files = {path.format(**fields): _ENV.get_template(name).render(values)
-             for path, name in _TEMPLATES.items()}
+             for path, name in templates.items()}
+    files[SCHEMA_PATH] = json.dumps(journey_schema(), ensure_ascii=False, indent=2) + "\n"
     files[f"journeys/{example['id']}/journey.yaml"] = example_journey(example, options.language)
     return files
 
@@ -151,7 +221,8 @@ def init(folder: Path, options: Options, force: bool = False) -> Created:
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, text)
             created.files.append(path)
-        write_atomic(folder / RECORD, _record(options, {p: files[p] for p in OWNED}))
+        write_atomic(folder / RECORD, _record(options, {p: files[p] for p in OWNED
+                                                        if p in files}))
     except OSError as exc:
         raise InitError(f"cannot write into {folder}: {exc.strerror or exc}") from None
     return created
@@ -164,7 +235,8 @@ def _record(options: Options, owned: Mapping[str, str]) -> str:
                    "current, so that `journeybook init --upgrade` changes only what its "
                    "templates change. Commit it; do not edit it.",
         "journeybook": version, "language": options.language, "site_name": options.site_name,
-        "repo_url": options.repo_url, "files": dict(owned),
+        "repo_url": options.repo_url, "tool": options.tool, "cms": options.cms,
+        "files": dict(owned),
     }, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -198,6 +270,8 @@ class Upgrade:
     recorded_version: str
     files: list[FileUpgrade]
     new_base: dict[str, str]
+    #: Whether the playbook had the form editor before this upgrade.
+    recorded_cms: bool = False
 
     @property
     def conflicts(self) -> list[FileUpgrade]:
@@ -210,15 +284,21 @@ def _diff(before: str, after: str, path: str, old_name: str) -> str:
                                         old_name, f"b/{path}"))
 
 
-def upgrade(folder: Path) -> Upgrade:
-    """What today's templates change in the files `init` keeps current in ``folder``."""
+def upgrade(folder: Path, tool: str | None = None, cms: bool = False) -> Upgrade:
+    """What today's templates change in the files `init` keeps current in ``folder``: the pin
+    moves to ``tool`` (default: the Journeybook running now, as `init` chooses it), and
+    ``cms`` adds the form editor's workflow to a playbook made without it."""
     record = _read_record(folder)
-    options = Options(record["language"], record.get("site_name"), record.get("repo_url"))
+    recorded_cms = bool(record.get("cms"))
+    options = Options(record["language"], record.get("site_name"), record.get("repo_url"),
+                      tool, recorded_cms or cms)
     fresh = render(options)
     base: Mapping[str, str] = record["files"]
     files: list[FileUpgrade] = []
     new_base = dict(base)
     for path in OWNED:
+        if path not in fresh:  # the form editor's workflow, in a playbook without it
+            continue
         theirs = _read(folder / path)
         was, now = base.get(path), fresh[path]
         template_change = "" if was is None else _diff(was, now, path, f"a/{path}")
@@ -238,7 +318,8 @@ def upgrade(folder: Path) -> Upgrade:
         if status != "conflict" and status != "missing":
             new_base[path] = now
         files.append(FileUpgrade(path, status, theirs, proposed, template_change))
-    return Upgrade(folder, options, str(record.get("journeybook", "?")), files, new_base)
+    return Upgrade(folder, options, str(record.get("journeybook", "?")), files, new_base,
+                   recorded_cms)
 
 
 def write_upgrade(plan: Upgrade) -> list[str]:
