@@ -116,3 +116,33 @@ def test_links_of_the_built_sample_resolve(sample_site) -> None:
                              f"{site}/**/*.html"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 Errors" in result.stdout + result.stderr
+
+
+def test_release_workflow() -> None:
+    """A tag builds both files, tries the wheel with the same script the tests run
+    (tests/test_team.py), attaches them to a GitHub Release and publishes to PyPI by trusted
+    publishing: an OIDC token, no stored secret; each job has only the permission it needs."""
+    release = load("release.yml")
+    assert release["on"] == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {}
+    jobs = release["jobs"]
+    build = "\n".join(step.get("run", "") for step in jobs["build"]["steps"])
+    assert "python -m build" in build
+    assert "python .github/scripts/try_wheel.py dist/*.whl" in build
+    assert build.index("python -m build") < build.index("try_wheel.py")
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["github-release"]["permissions"] == {"contents": "write"}
+    assert "gh release create" in jobs["github-release"]["steps"][-1]["run"]
+    pypi = jobs["pypi"]
+    assert pypi["permissions"] == {"id-token": "write"}
+    assert pypi["environment"]["name"] == "pypi"
+    [publish] = [step for step in pypi["steps"]
+                 if step.get("uses", "").startswith("pypa/gh-action-pypi-publish@")]
+    assert "with" not in publish  # no password: trusted publishing
+    assert "secrets." not in (WORKFLOWS / "release.yml").read_text("utf-8")
+    for job in jobs.values():
+        needs = job.get("needs", [])
+        assert needs in ([], "build"), needs
+        for step in job["steps"]:
+            if "uses" in step:
+                assert len(step["uses"].split("@")[1]) == 40, step["uses"]

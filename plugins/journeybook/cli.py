@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import os
 import re
 import sys
@@ -20,11 +21,12 @@ from .authoring import (
     to_json,
     to_mermaid,
 )
-from .authoring.fmt import format_file
+from .authoring.fmt import Outcome, format_file
 from .authoring.init import InitError, write_upgrade
 from .authoring.init import Options as InitOptions
 from .authoring.init import init as init_playbook
 from .authoring.init import upgrade as upgrade_playbook
+from .authoring.relayout import relayout_file, revision
 from .authoring.schema import MODELINE, SCHEMA_PATH, schema_text
 from .engines import ENGINES
 from .errors import JourneybookError, Problem
@@ -234,6 +236,15 @@ def _create(path: Path, text: str, journey_id: str, hint: str) -> int:
     return 0
 
 
+def _fmt_operation(args: argparse.Namespace, project: Path) -> Callable[[Path], Outcome]:
+    """What fmt does to each file: the canonical layout, or with ``--like REF`` the layout of
+    the file's version at REF (a :class:`GitError` when REF cannot be read)."""
+    if args.like is None:
+        return functools.partial(format_file, check=args.check)
+    like = revision(project, args.like)
+    return functools.partial(relayout_file, at=like, check=args.check)
+
+
 def _fmt(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path(args.journeys)]
     project = _project(args.journeys)
@@ -261,16 +272,24 @@ def _fmt(args: argparse.Namespace) -> int:
     for problem in outside:
         print(f"error: {problem}", file=sys.stderr)
     failed, changed = len(outside), 0
+    try:
+        tidy = _fmt_operation(args, project)
+    except GitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    like = args.like is not None
+    done, would = ("re-laid", "would re-lay") if like else ("reformatted", "would reformat")
     for file in files:
-        outcome = format_file(file, check=args.check)
+        outcome = tidy(file)
         if outcome.problem:
             failed += 1
             print(f"error: {outcome.problem}", file=sys.stderr)
         elif outcome.changed:
             changed += 1
-            print(f"{'would reformat' if args.check else 'reformatted'} {file}")
+            print(f"{would if args.check else done} {file}")
     if args.check and changed:
-        print(f"{changed} file{'s' if changed != 1 else ''} would change; run `journeybook fmt`",
+        again = f"journeybook fmt --like {args.like}" if like else "journeybook fmt"
+        print(f"{changed} file{'s' if changed != 1 else ''} would change; run `{again}`",
               file=sys.stderr)
     return 1 if failed or (args.check and changed) else 0
 
@@ -472,6 +491,11 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="*", help="files or folders (default: the journeys folder)")
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 listing the files that would change")
+    fmt.add_argument("--like", metavar="REF",
+                     help="lay out files a form editor (or any tool) rewrote like their "
+                     "version at this git revision: its comments, key order, quoting and list "
+                     "styles, the values of the files as they are now; a file new since REF "
+                     "gets the canonical layout")
     journeys_option(fmt)
     fmt.set_defaults(run=_fmt)
 
