@@ -41,7 +41,9 @@ def test_every_kind_of_change(repo: Path, capsys: pytest.CaptureFixture[str]) ->
         control: owned
         team: contact center
         emotion: 1
-        checklist: [Greet by name, Confirm the address]
+        checklist:
+          - Greet by name
+          - Confirm the address
 """, "")
               + """  - name: Ủng hộ
     touchpoints:
@@ -276,3 +278,55 @@ def test_comments_a_change_removed_are_listed(repo: Path,
     commit_all(repo, "saved")
     assert main(["diff", "HEAD"]) == 0
     assert "Comments removed" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("language", "heading", "doing", "none"), [
+    ("en", "- ✎ Other changes:", "    - Doing (Đặt hàng \u203a **Checkout**)",
+     "No journey changes"),
+    ("vi", "- ✎ Thay đổi khác:", "    - Làm gì (Đặt hàng \u203a **Checkout**)",
+     "Không có thay đổi"),
+])
+def test_a_changed_text_the_summary_does_not_itemise_is_named(
+        repo: Path, capsys: pytest.CaptureFixture[str], language: str, heading: str,
+        doing: str, none: str) -> None:
+    """A form editor's one changed sentence (a touchpoint's `doing`) once read as "no
+    changes": every changed value is named, with its stage and touchpoint."""
+    journey = repo / "journeys" / "kettle" / "journey.yaml"
+    journey.write_text(SMALL.replace("        team: Sales\n",
+                                     "        team: Sales\n        doing: Pays by card.\n"),
+                       "utf-8")
+    commit_all(repo, "doing")
+    journey.write_text(SMALL.replace("        team: Sales\n",
+                                     "        team: Sales\n        doing: Pays on delivery.\n"),
+                       "utf-8")
+    assert main(["diff", "HEAD", "--language", language]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert none not in "\n".join(lines)
+    assert lines[lines.index(heading) + 1] == doing
+
+
+def test_other_changes_name_each_field_and_place(repo: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    edited = (SMALL
+              .replace("summary: A shopper finds", "summary: A buyer finds")
+              .replace("Works long hours", "Works late")
+              .replace("goal: Lan learns", "goal: Lan hears")
+              .replace("        moment_of_truth: true\n",
+                       "        moment_of_truth: true\n        desired: {feel: calm}\n")
+              .replace("owner: Sales\n            status", "owner: Web\n            status")
+              .replace("          - Keep the shop's listing up to date\n"
+                       "          - Answer every review within two days\n",
+                       "          - Answer every review within two days\n"
+                       "          - Keep the shop's listing up to date\n"))
+    write_journey(repo / "journeys", "kettle", edited)
+    assert main(["diff", "HEAD"]) == 0
+    out = capsys.readouterr().out
+    assert ("- ✎ Other changes:\n"
+            "    - Summary\n"
+            "    - Description (Persona **Lan**)\n"
+            "    - Goal (**Nhận thức**)\n"
+            "    - Checklist (Nhận thức \u203a **Search result**)\n"
+            "    - The experience we want \u203a Feel (Đặt hàng \u203a **Checkout**)\n"
+            "    - Improvements \u203a Owner (Đặt hàng \u203a **Checkout** \u203a Remove "
+            "optional fields)\n"
+            "\n") in out

@@ -93,6 +93,31 @@ def _feeling_changes(touchpoint: Touchpoint, before: int | dict[str, int] | None
     return changes
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """A value that changed where the summary lists no change of its own (a touchpoint's
+    `doing`, a stage's goal, a persona's description …): named by where it is and by the
+    labels of its keys (``("desired", "think")``), so a reviewer knows which text to read."""
+
+    keys: tuple[str, ...]
+    stage: Stage | None = None
+    touchpoint: Touchpoint | None = None
+    persona: Persona | None = None
+    #: The improvement (its action) the key belongs to, if any.
+    improvement: str = ""
+
+
+#: Keys compared as a whole, whose change has no line of its own in the summary.
+_JOURNEY_KEYS = ("schema_version", "summary", "owner", "metrics")
+_PERSONA_KEYS = ("description", "goals", "frustrations")
+_STAGE_KEYS = ("goal", "objectives")
+_TOUCHPOINT_KEYS = ("channel", "control", "direct", "team", "doing", "thinking", "feeling",
+                    "expects", "frustrations", "evidence", "moment_of_truth")
+#: Keys whose parts are named one by one (`desired` → think, do, feel).
+_TOUCHPOINT_PARTS = ("desired", "layers")
+_IMPROVEMENT_KEYS = ("owner", "due")
+
+
 @dataclass
 class JourneyChanges:
     """Everything that differs between two versions of one journey (matched by id)."""
@@ -126,6 +151,8 @@ class JourneyChanges:
     questions_added: list[tuple[Stage, ReviewQuestion]] = field(default_factory=list)
     questions_removed: list[tuple[Stage, ReviewQuestion]] = field(default_factory=list)
     questions_changed: list[QuestionChange] = field(default_factory=list)
+    #: Every other value that changed (none may go unmentioned).
+    others: list[FieldChange] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -192,7 +219,76 @@ def compare_journey(before: Journey | None, after: Journey | None) -> JourneyCha
         if touchpoint_id in old:
             _compare_touchpoint(changes, *old[touchpoint_id], stage, touchpoint,
                                 after.personas)
+    _compare_others(changes, before, after)
     return changes
+
+
+#: The label of a key whose name is not a label of the pages.
+_LABEL_KEYS = {"schema_version": "diff_field_schema", "summary": "diff_field_summary",
+               "description": "diff_field_description"}
+
+
+def _changed(before: object, after: object, keys: tuple[str, ...]) -> list[str]:
+    """The label keys of the ``keys`` whose values differ."""
+    return [_LABEL_KEYS.get(key, key) for key in keys
+            if getattr(before, key) != getattr(after, key)]
+
+
+def _order_changed(before: list[str], after: list[str]) -> bool:
+    """Whether the ids both lists hold come in another order."""
+    kept = set(before) & set(after)
+    return [i for i in before if i in kept] != [i for i in after if i in kept]
+
+
+def _compare_others(changes: JourneyChanges, before: Journey, after: Journey) -> None:
+    """The values the itemised lines above do not cover, so that no changed value goes
+    unmentioned (a form editor's one changed sentence must show in the summary)."""
+    others = changes.others
+    others += [FieldChange((key,)) for key in _changed(before, after, _JOURNEY_KEYS)]
+    old_personas = {p.id: p for p in before.personas}
+    for persona in after.personas:
+        if persona.id in old_personas:
+            others += [FieldChange((key,), persona=persona)
+                       for key in _changed(old_personas[persona.id], persona, _PERSONA_KEYS)]
+    if _order_changed([s.id for s in before.stages], [s.id for s in after.stages]):
+        others.append(FieldChange(("diff_field_stage_order",)))
+    old_stages = {s.id: s for s in before.stages}
+    old_touchpoints = {t.id: t for _, t in before.touchpoints()}
+    for stage in after.stages:
+        was = old_stages.get(stage.id)
+        if was is not None:
+            others += [FieldChange((key,), stage=stage)
+                       for key in _changed(was, stage, _STAGE_KEYS)]
+            if _order_changed([t.id for t in was.touchpoints], [t.id for t in stage.touchpoints]):
+                others.append(FieldChange(("diff_field_touchpoint_order",), stage=stage))
+        for touchpoint in stage.touchpoints:
+            if touchpoint.id in old_touchpoints:
+                others += _touchpoint_others(stage, old_touchpoints[touchpoint.id], touchpoint)
+    # Personas, questions or improvements in another order, or a key this list does not
+    # know yet: still a change, named as such.
+    if not changes and before.model_dump() != after.model_dump():
+        others.append(FieldChange(("diff_field_other",)))
+
+
+def _touchpoint_others(stage: Stage, was: Touchpoint,
+                       touchpoint: Touchpoint) -> list[FieldChange]:
+    found = [FieldChange((key,), stage, touchpoint)
+             for key in _changed(was, touchpoint, _TOUCHPOINT_KEYS)]
+    for key in _TOUCHPOINT_PARTS:
+        old, new = getattr(was, key), getattr(touchpoint, key)
+        found += [FieldChange((key, part), stage, touchpoint)
+                  for part in _changed(old, new, tuple(type(new).model_fields))]
+    # Items added or removed are listed already; the same items in another order are not.
+    if was.checklist != touchpoint.checklist and set(was.checklist) == set(touchpoint.checklist):
+        found.append(FieldChange(("checklist",), stage, touchpoint))
+    old_improvements = {i.action: i for i in was.improvements}
+    for improvement in touchpoint.improvements:
+        if improvement.action in old_improvements:
+            found += [FieldChange(("improvements", key), stage, touchpoint,
+                                  improvement=improvement.action)
+                      for key in _changed(old_improvements[improvement.action], improvement,
+                                          _IMPROVEMENT_KEYS)]
+    return found
 
 
 def _compare_touchpoint(changes: JourneyChanges, old_stage: Stage, was: Touchpoint,
