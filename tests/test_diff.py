@@ -41,9 +41,7 @@ def test_every_kind_of_change(repo: Path, capsys: pytest.CaptureFixture[str]) ->
         control: owned
         team: contact center
         emotion: 1
-        checklist:
-          - Greet by name
-          - Confirm the address
+        checklist: [Greet by name, Confirm the address]
 """, "")
               + """  - name: Ủng hộ
     touchpoints:
