@@ -54,6 +54,7 @@ JOURNEY = "journeys/goi-tong-dai/journey.yaml"
 PROPOSAL = "cms/journeys/goi-tong-dai/journey"
 NEW_CHECK = "Hỏi khách mã kiểm tra trên ứng dụng trước khi hướng dẫn lại."
 NEW_TITLE = "Đổi gói cước di động"
+NEW_THOUGHT = "Mình phải chuẩn bị những gì, và gọi ai khi vướng?"
 
 
 def _load(text: str) -> Any:
@@ -340,6 +341,56 @@ def test_emotions_by_persona_are_kept_when_the_form_saves(editor: Editor, browse
     assert edited["emotion"] == {"ke-toan-truong": 1, "chu-doanh-nghiep": 0}
     edited["checklist"].append(NEW_CHECK)
     assert _load(_show(editor.repo, "cms/journeys/hoa-don-dien-tu/journey", path)) == expected
+
+
+@needs_chromium
+def test_a_form_edit_reaches_review_as_that_one_line(
+        editor: Editor, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Decap writes the whole file: comments gone, keys sorted, its own quoting. What the
+    playbook's cms.yml runs on the editor's branch, `journeybook fmt --like` main, makes the
+    branch's diff against main the one line the form changed, every comment kept."""
+    path = "journeys/xuat-hoa-don-dau-tien/journey.yaml"
+    branch = "cms/journeys/xuat-hoa-don-dau-tien/journey"
+    before = _show(editor.repo, "main", path)
+    errors: list[str] = []
+    page = _open(browser, editor.admin["vi"], _route(entry_path("xuat-hoa-don-dau-tien")),
+                 errors)
+    try:
+        stage = _expand(page, "Cài đặt chữ ký số")
+        touchpoint = _expand(stage, "Email lịch triển khai và danh sách chuẩn bị")
+        _field(touchpoint, "thinking").fill(NEW_THOUGHT)
+        _save(page)
+        _wait_for_proposal(editor.repo, branch)
+        assert errors == []
+    finally:
+        page.close()
+    _ask(editor.proxy)
+    # As saved, the pull request would rewrite most of the file.
+    added, removed, _ = _git_out(editor.repo, "diff", "--numstat", "main", branch, "--",
+                                 path).split()
+    assert int(added) + int(removed) > 100
+
+    proposal = tmp_path / "proposal"
+    git(editor.repo, "worktree", "add", "-q", str(proposal), branch)
+    try:
+        monkeypatch.chdir(proposal)
+        assert main(["fmt", "--like", "main", path]) == 0, capsys.readouterr()
+        git(proposal, "commit", "-q", "--all", "-m", "Keep the layout and comments of main")
+        diff = _git_out(editor.repo, "diff", "-U0", "main", branch, "--", path)
+        changed = [line for line in diff.splitlines()
+                   if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        assert changed == ["-        thinking: Mình cần chuẩn bị gì, và ai là người mình gọi "
+                           "khi vướng?", f"+        thinking: {NEW_THOUGHT}"], diff
+        after = _show(editor.repo, branch, path)
+        assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == \
+            [line for line in before.splitlines() if line.lstrip().startswith("#")]
+        capsys.readouterr()
+        assert main(["check", "--journeys", str(proposal / "journeys")]) == 0, \
+            capsys.readouterr()
+    finally:
+        monkeypatch.chdir(editor.repo)
+        git(editor.repo, "worktree", "remove", "--force", str(proposal))
 
 
 def _start_journey(page: Any, admin: str) -> Any:
