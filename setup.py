@@ -100,12 +100,18 @@ def vendor_decap() -> None:
     staging = Path(tempfile.mkdtemp(prefix=".decap-", dir=TARGET.parent))
     for name, data in contents.items():
         (staging / name).write_bytes(data)
-    old = TARGET.with_name(".decap-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if TARGET.exists():
-        TARGET.rename(old)
-    staging.rename(TARGET)
-    shutil.rmtree(old, ignore_errors=True)
+    old = Path(tempfile.mkdtemp(prefix=".decap-old-", dir=TARGET.parent))
+    try:
+        if TARGET.exists():
+            TARGET.rename(old / "decap-cms")
+        staging.rename(TARGET)
+    except OSError:
+        # Another build of this tree swapped its own verified copy in first: that one will do.
+        if not _matches(TARGET, files):
+            raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def pin_decap() -> None:

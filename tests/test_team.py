@@ -43,22 +43,54 @@ def _try_wheel() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel, built from a copy of the sources (a build writes build/ and egg-info, and
-    the tests write nothing into the repository)."""
-    source = tmp_path_factory.mktemp("source")
+def _copy_sources(source: Path, *, editor: bool = True) -> None:
+    """What a package build reads, copied (a build writes build/ and egg-info, and the tests
+    write nothing into the repository); without the editor's files unless ``editor``."""
+    skip = ["__pycache__", "*.egg-info", *([] if editor else ["decap-cms"])]
     for name in SOURCES:
         if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, source / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns(*skip))
         else:
             shutil.copy(ROOT / name, source / name)
+
+
+def _build_wheel(source: Path, out: Path,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                           "--disable-pip-version-check", "-w", str(out), str(source)],
+                          capture_output=True, text=True, check=False, env=env)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from a copy of the sources."""
+    source = tmp_path_factory.mktemp("source")
+    _copy_sources(source)
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--disable-pip-version-check", "-w", str(out), str(source)], check=True)
+    result = _build_wheel(source, out)
+    assert result.returncode == 0, result.stdout + result.stderr
     [built] = out.glob("journeybook-*.whl")
     return built
+
+
+def test_a_build_refuses_an_editor_that_is_not_the_pinned_one(tmp_path: Path) -> None:
+    """The form editor's files are checked against decap-cms.json's SHA-256 when the package
+    is built: a damaged copy in node_modules is not taken, and a tarball that is not the
+    pinned one stops the build."""
+    source = tmp_path / "source"
+    source.mkdir()
+    _copy_sources(source, editor=False)
+    installed = source / "node_modules" / "decap-cms" / "dist"
+    installed.mkdir(parents=True)
+    (installed / "decap-cms.js").write_text("alert('not Decap')\n", "utf-8")
+    tarball = tmp_path / "decap-cms.tgz"
+    tarball.write_bytes(b"not the pinned tarball")
+    result = _build_wheel(source, tmp_path / "out",
+                          {**os.environ, "JOURNEYBOOK_DECAP_TARBALL": str(tarball)})
+    assert result.returncode != 0
+    assert "is not the pinned" in result.stdout + result.stderr
+    assert not list((tmp_path / "out").glob("*.whl"))
+    assert not (source / "plugins" / "journeybook" / "authoring" / "decap-cms").exists()
 
 
 @dataclass
@@ -147,8 +179,12 @@ stages:
 def playbook(team: Team) -> Path:
     """A Vietnamese playbook with the form editor, made by the installed package, with a
     second journey written by the team, committed to git."""
-    team.run("journeybook", "init", "playbook", "--language", "vi", "--cms",
-             "--repo-url", REPO_URL)
+    made = team.run("journeybook", "init", "playbook", "--language", "vi", "--cms",
+                    "--repo-url", REPO_URL).stdout
+    # Installed from a file on this computer, which GitHub cannot reach: init says what the
+    # workflows install instead, and how to choose.
+    assert "note: this Journeybook was installed from file:" in made, made
+    assert "--tool" in made
     folder = team.work / "playbook"
     (folder / "journeys" / "tra-gop").mkdir()
     (folder / "journeys" / "tra-gop" / "journey.yaml").write_text(TWO_PERSONAS, "utf-8")

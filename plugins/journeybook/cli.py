@@ -22,14 +22,14 @@ from .authoring import (
     to_mermaid,
 )
 from .authoring.fmt import Outcome, format_file
-from .authoring.init import InitError, write_upgrade
+from .authoring.init import InitError, default_requirement, local_origin, write_upgrade
 from .authoring.init import Options as InitOptions
 from .authoring.init import init as init_playbook
 from .authoring.init import upgrade as upgrade_playbook
 from .authoring.relayout import relayout_file, revision
 from .authoring.schema import MODELINE, SCHEMA_PATH, schema_text
-from .engines import ENGINES
-from .errors import JourneybookError, Problem
+from .engines import ENGINES, site_language
+from .errors import JourneybookError, Message, Problem
 from .files import write_atomic
 from .generate import generate
 from .i18n import LanguageError, labels, languages
@@ -695,6 +695,10 @@ def _init(args: argparse.Namespace) -> int:
         return 1
     for path in created.overwritten:
         print(f"overwritten: {folder / path}")
+    if args.tool is None and (origin := local_origin()) is not None:
+        print(f"note: this Journeybook was installed from {origin}, which GitHub cannot reach: "
+              f"the workflows install `{default_requirement()}`; to choose another, run "
+              "`journeybook init --upgrade --tool SPEC --write` in the playbook")
     print(f"created {folder}: {len(created.files)} files. Next: cd {folder} && git init && "
           "journeybook check && mkdocs serve")
     return 0

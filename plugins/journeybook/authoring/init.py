@@ -144,23 +144,34 @@ def tool_requirement(spec: str) -> str:
     return spec.strip()  # as the team wrote it: packaging's own spelling varies by version
 
 
+def _origin() -> dict[str, Any]:
+    """Where pip installed the running Journeybook from (PEP 610's direct_url.json), or {}
+    for an install from the package index."""
+    try:
+        recorded = importlib.metadata.distribution("journeybook").read_text("direct_url.json")
+        origin = json.loads(recorded) if recorded else {}
+    except (importlib.metadata.PackageNotFoundError, json.JSONDecodeError):
+        return {}
+    return origin if isinstance(origin, dict) else {}
+
+
+def local_origin() -> str | None:
+    """The address of the file or folder this Journeybook was installed from, when it is on
+    this computer: the workflows cannot install from there, so `init` says what it wrote."""
+    url = _origin().get("url")
+    return url if isinstance(url, str) and url.startswith("file:") else None
+
+
 def default_requirement() -> str:
     """How the workflows install the Journeybook running now: from where it was installed when
     that is an address GitHub can reach (a release's wheel, a tag of the repository; pip
     records it, PEP 610), else ``journeybook==<release>`` from the package index."""
     _, release = running_version()
-    try:
-        recorded = importlib.metadata.distribution("journeybook").read_text("direct_url.json")
-    except importlib.metadata.PackageNotFoundError:
-        recorded = None
-    try:
-        origin = json.loads(recorded) if recorded else {}
-    except json.JSONDecodeError:
-        origin = {}
-    url = origin.get("url") if isinstance(origin, dict) else None
+    origin = _origin()
+    url = origin.get("url")
     if isinstance(url, str) and url.startswith("https://") and "archive_info" in origin:
         return f"journeybook @ {url}"
-    vcs = origin.get("vcs_info") if isinstance(origin, dict) else None
+    vcs = origin.get("vcs_info")
     if isinstance(url, str) and url.startswith("https://") and isinstance(vcs, dict) \
             and vcs.get("vcs") == "git":
         revision = vcs.get("requested_revision") or vcs.get("commit_id")
