@@ -12,7 +12,10 @@ from .conftest import FIXTURES, ROOT, write_journey
 def test_check_passes_on_the_sample(capsys: pytest.CaptureFixture[str],
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
+    # The sample speaks Vietnamese (mkdocs.yml), and so does check; --language overrides.
     assert main(["check"]) == 0
+    assert capsys.readouterr().out.startswith("ổn: 4 hành trình, ")
+    assert main(["check", "--language", "en"]) == 0
     assert capsys.readouterr().out.startswith("ok: 4 journeys, ")
 
 

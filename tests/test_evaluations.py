@@ -94,7 +94,8 @@ def test_every_mistake_is_located(tmp_path: Path) -> None:
         "number from -2 to 2, got 3",
         "journeys/kettle/evaluations/2026-03-01.md:5:3: scores.chekout: `chekout` is not a "
         "touchpoint of journey `kettle` (did you mean `checkout`?); scores are keyed by "
-        "touchpoint ids from journey.yaml",
+        "touchpoint ids from journey.yaml: `search`, `loi-gioi-thieu-cua-ban-be`, `checkout`, "
+        "`confirmation-call`",
         "journeys/kettle/evaluations/2026-03-01.md:6:6: nps: must be a whole number from -100 "
         "to 100, got 120",
         "journeys/kettle/evaluations/2026-03-01.md:7:1: colour: unknown key `colour`. Allowed "

@@ -126,7 +126,9 @@ def test_diff_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         control: owned
         team: contact center
         emotion: 1
-        checklist: [Greet by name, Confirm the address]
+        checklist:
+          - Greet by name
+          - Confirm the address
 """, ""),
     ]
     for old, new in edits:

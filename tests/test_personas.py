@@ -81,13 +81,14 @@ def test_persona_shorthand_is_one_persona_and_both_at_once_is_an_error() -> None
                      "every persona a number, or write one number for all"),
     ("{chi-ha: -1, anh-mihn: 1}", "7:31: stages[0].touchpoints[0].emotion.anh-mihn: `anh-mihn` "
                                   "is not a persona of this journey (did you mean `anh-minh`?); "
-                                  "the persona ids are chi-ha, anh-minh"),
+                                  "the persona ids are `chi-ha`, `anh-minh`"),
     ("{chi-ha: 3, anh-minh: 1}", "7:27: stages[0].touchpoints[0].emotion.chi-ha: must be a "
                                  "whole number from -2 to 2, got 3"),
     ("{}", "7:18: stages[0].touchpoints[0].emotion: an empty mapping; write one number for "
            "every persona, or a mapping such as `{chi-ha: -1, anh-minh: 1}`"),
     ("[1, 2]", "7:18: stages[0].touchpoints[0].emotion: must be a whole number from -2 to 2, "
-               "or a number per persona such as `{chi-ha: -1, anh-minh: 1}`, got `[1, 2]`"),
+               "or a number per persona such as `{chi-ha: -1, anh-minh: 1}`, got a list (lines "
+               "starting with `- `)"),
     ("'1'", "7:18: stages[0].touchpoints[0].emotion: must be a whole number, got text `1`; "
             "remove the quotes"),
 ])
@@ -163,7 +164,7 @@ def test_unknown_persona_in_a_note_is_located_with_a_suggestion(tmp_path: Path) 
         Playbook.load(journeys, tmp_path)
     assert [str(p) for p in error.value.problems] == [
         "journeys/kettle/evaluations/2026-03-01.md:4:12: scores.search.chi-hx: `chi-hx` is not "
-        "a persona of this journey (did you mean `chi-ha`?); the persona ids are chi-ha, minh"]
+        "a persona of this journey (did you mean `chi-ha`?); the persona ids are `chi-ha`, `minh`"]
 
 
 # --- Links between journeys ------------------------------------------------------------------
@@ -186,9 +187,10 @@ stages:
 
 @pytest.mark.parametrize(("link", "message"), [
     ("invoice", "there is no journey `invoice` (did you mean `invoices`?); `link` names another "
-                "journey's folder, or `<journey-id>/<stage-id>`"),
+                "journey's folder, or `<journey-id>/<stage-id>`; the journeys are `invoices`, "
+                "`kettle`"),
     ("invoices/stup", "journey `invoices` has no stage `stup` (did you mean `setup`?); its "
-                      "stages are setup"),
+                      "stages are `setup`"),
     ("kettle", "a touchpoint cannot continue in its own journey; name another journey, or a "
                "stage of this one as `<journey-id>/<stage-id>`"),
 ])

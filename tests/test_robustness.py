@@ -402,7 +402,7 @@ def test_a_bad_journey_folder_name_says_why_on_one_line(
     monkeypatch.chdir(tmp_path)
     assert main(["check"]) == 1
     err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    lines = [line for line in err.splitlines() if "journey folder name" in line]
     assert len(lines) == 1 and "journey.yaml:1:1:" in lines[0]
     assert "\x1b" not in err
     if len(folder) > MAX_SLUG_LENGTH:

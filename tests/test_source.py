@@ -100,7 +100,7 @@ def test_wrong_types_and_ranges(tmp_path: Path) -> None:
         "journeys/trip/journey.yaml:8:17: stages[0].touchpoints[0].target: must be a whole "
         "number, got text `1`; remove the quotes",
         "journeys/trip/journey.yaml:9:18: stages[0].touchpoints[0].channel: must be one of "
-        "'digital' or 'analog', got text `online`",
+        "`digital`, `analog`, got text `online`",
         "journeys/trip/journey.yaml:10:17: stages[0].touchpoints[0].direct: must be true or "
         "false, got text `yes`",
         "journeys/trip/journey.yaml:12:18: stages[0].touchpoints[1].emotion: must be a whole "
@@ -262,7 +262,7 @@ def test_bad_dates(tmp_path: Path) -> None:
     [problem] = problems_for(tmp_path / "2", text, "other")
     assert problem == (
         "journeys/other/journey.yaml:53:18: stages[1].touchpoints[0].improvements[0].due: "
-        "must be a date written YYYY-MM-DD, like 2026-12-31"
+        "must be a date written YYYY-MM-DD, like 2026-12-31, got text `next week`"
     )
 
 

@@ -189,8 +189,8 @@ def test_check_max_age_warns_about_each_stale_journey_and_passes(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert _check(tmp_path, monkeypatch, "--max-age", "180") == 0
     out, err = capsys.readouterr()
-    assert err.splitlines() == [f"journeys/never/journey.yaml: warning: {NEVER_WARNING}",
-                                f"journeys/old/journey.yaml: warning: {OLD_WARNING}"]
+    assert err.splitlines() == [f"warning: journeys/never/journey.yaml:1:1: {NEVER_WARNING}",
+                                f"warning: journeys/old/journey.yaml:1:1: {OLD_WARNING}"]
     assert out.startswith("ok: 4 journeys")
     # Without --max-age, check says nothing about age.
     assert main(["check", "--build-date", BUILD_DATE.isoformat()]) == 0
@@ -218,8 +218,10 @@ def test_check_max_age_for_github(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert _check(tmp_path, monkeypatch, "--max-age", "180", "--format", "github") == 0
     out, err = capsys.readouterr()
     assert out.splitlines()[:2] == [
-        f"::warning file=journeys/never/journey.yaml,line=1,col=1::{NEVER_WARNING}",
-        f"::warning file=journeys/old/journey.yaml,line=1,col=1::{OLD_WARNING}"]
+        f"::warning file=journeys/never/journey.yaml,line=1,col=1,title=journeybook::"
+        f"{NEVER_WARNING}",
+        f"::warning file=journeys/old/journey.yaml,line=1,col=1,title=journeybook::"
+        f"{OLD_WARNING}"]
     assert out.splitlines()[2].startswith("ok: 4 journeys") and err == ""
 
 

@@ -57,19 +57,26 @@ def _annotation(value: str, *, property_: bool = False) -> str:
     return value.replace(":", "%3A").replace(",", "%2C") if property_ else value
 
 
-def _report(problems: list[Problem], output: str) -> None:
+def _show(problems: list[Problem], output: str, language: str | None = None) -> None:
+    """Each problem or warning, in ``language``: a line on stderr, or a GitHub annotation."""
     for problem in problems:
         if output == "github":
             # GitHub shows these on the pull request's diff, at the line.
             where = f" at {problem.where}" if problem.where else ""
-            print(f"::error file={_annotation(problem.file, property_=True)},"
+            print(f"::{problem.severity} file={_annotation(problem.file, property_=True)},"
                   f"line={problem.line},col={problem.column},"
                   f"title={_annotation('journeybook' + where, property_=True)}"
-                  f"::{_annotation(problem.message)}")
+                  f"::{_annotation(problem.text(language))}")
         else:
-            print(f"error: {problem}", file=sys.stderr)
-    count = len(problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+            line = Message.of(f"{problem.severity}_line", problem=problem.render(language))
+            print(line.render(language), file=sys.stderr)
+
+
+def _report(problems: list[Problem], output: str, language: str | None = None) -> None:
+    """Every problem (warnings too), then how many errors there are."""
+    _show(problems, output, language)
+    errors = sum(p.severity == "error" for p in problems)
+    print(Message.of("found", count=errors).render(language), file=sys.stderr)
 
 
 def _output_format(args: argparse.Namespace) -> str:
@@ -99,28 +106,39 @@ def _project(journeys: str) -> Path:
     return here if folder.is_relative_to(here) else folder.parent
 
 
-def _load(args: argparse.Namespace) -> Playbook | None:
+def _load(args: argparse.Namespace, language: str | None = None) -> Playbook | None:
     try:
         return Playbook.load(Path(args.journeys), _project(args.journeys))
     except JourneybookError as exc:
-        _report(exc.problems, _output_format(args))
+        _report([*exc.problems, *exc.warnings], _output_format(args), language)
         return None
 
 
+def _playbook_language(args: argparse.Namespace) -> str | None:
+    """The language `check` speaks: ``--language``, else the playbook's (the plugin's
+    `language` in mkdocs.yml, else the theme's), else English."""
+    if args.language is not None:
+        return str(args.language)
+    for folder in dict.fromkeys((_project(args.journeys),
+                                 Path(os.path.abspath(args.journeys)).parent)):
+        if (folder / "mkdocs.yml").is_file():
+            return site_language(folder / "mkdocs.yml")
+    return None
+
+
 def _stale_warning(freshness: Freshness, max_age: int, project: Path,
-                   playbook: Playbook) -> tuple[str, str]:
+                   playbook: Playbook) -> Problem:
     """Where a stale journey lives (its YAML, as the project names it) and what to do."""
     source = playbook.source_of(freshness.journey)
     assert source is not None  # a loaded playbook knows its folder
     file = Path(os.path.abspath(source)).relative_to(project).as_posix()
     notes = f"{file.rsplit('/', 1)[0]}/{EVALUATIONS}/"
     if freshness.last_evaluated is None:
-        return file, (f"never evaluated; evaluate the journey with customers and add the "
-                      f"round's note under {notes} (YYYY-MM-DD.md)")
-    days = freshness.days
-    return file, (f"last evaluated {days} day{'s' if days != 1 else ''} ago (more than "
-                  f"{max_age}), on {freshness.last_evaluated.isoformat()}; evaluate the "
-                  f"journey again and add the round's note under {notes}")
+        message = Message.of("stale_never", notes=notes)
+    else:
+        message = Message.of("stale_since", count=freshness.days or 0, max_age=max_age,
+                             date=freshness.last_evaluated.isoformat(), notes=notes)
+    return Problem(file, 1, 1, "", message, "warning")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -134,26 +152,21 @@ def _check(args: argparse.Namespace) -> int:
     today = _build_date(args)
     if today is None:
         return 1
-    playbook = _load(args)
+    language = _playbook_language(args)
+    playbook = _load(args, language)
     if playbook is None:
         return 1
     stale = playbook.stale(today, max_age) if max_age is not None else []
-    output = _output_format(args)
-    for freshness in stale:
-        assert max_age is not None
-        file, message = _stale_warning(freshness, max_age, _project(args.journeys), playbook)
-        if output == "github":
-            print(f"::warning file={_annotation(file, property_=True)},line=1,col=1"
-                  f"::{_annotation(message)}")
-        else:
-            print(f"{file}: warning: {message}", file=sys.stderr)
+    project = _project(args.journeys)
+    _show([*playbook.warnings,
+           *(_stale_warning(f, max_age, project, playbook) for f in stale if max_age is not None)],
+          _output_format(args), language)
     touchpoints = sum(journey.touchpoint_count for journey in playbook.journeys)
     evaluations = sum(len(found) for found in playbook.evaluations.values())
-    # The command's own messages are English; the plurals come from the English locale.
-    plural = labels("en").plural
-    print(f"ok: {plural('n_journeys', len(playbook.journeys))}, "
-          f"{plural('n_touchpoints', touchpoints)}, "
-          f"{plural('n_evaluation_notes', evaluations)}")
+    plural = labels(language).plural
+    print(Message.of("checked", journeys=plural("n_journeys", len(playbook.journeys)),
+                     touchpoints=plural("n_touchpoints", touchpoints),
+                     notes=plural("n_evaluation_notes", evaluations)).render(language))
     return 1 if args.fail_stale and stale else 0
 
 
@@ -444,6 +457,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--build-date", metavar="YYYY-MM-DD",
                        help="count days up to this day, like the plugin's build_date "
                        "(default: SOURCE_DATE_EPOCH when set, else today)")
+    # Not language_option: without --language check speaks the playbook's language.
+    check.add_argument("--language", metavar="{" + ",".join(languages()) + "}",
+                       help="language of the messages (default: the playbook's, from "
+                       "mkdocs.yml, else en)")
     check.set_defaults(run=_check)
 
     def language_option(command: argparse.ArgumentParser, help_: str) -> None:

@@ -497,6 +497,20 @@ def _read_config(config_file: Path) -> CommentedMap:
     return data
 
 
+def site_language(config_file: Path) -> str | None:
+    """The language a playbook speaks, as the plugin chooses it: its `language` option, else
+    the theme's when there is a locale file for it; None for English. Read without building
+    anything (mkdocs.yml holds `!!python/name:` tags). A mkdocs.yml that cannot be read says
+    nothing about the language: its own problems are the build's to report, and `check`
+    must still report the journeys'."""
+    try:
+        config = _read_config(config_file)
+        options = _plugin_options(config, str(config_file))
+    except (EngineError, JourneybookError):
+        return None
+    return options.language or _theme_language(config)
+
+
 def _yaml() -> YAML:
     yaml = YAML()  # round trip: comments, order and tags kept, no object constructed
     yaml.allow_unicode = True

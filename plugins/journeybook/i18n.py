@@ -46,6 +46,16 @@ def is_available(language: str | None) -> bool:
     return _code(language) in languages()
 
 
+def _plural_rule(language: str) -> Callable[[int], str]:
+    """Babel's `PluralRule` or the fallback below: a count → its CLDR category."""
+    try:
+        rule: Callable[[int], str] = Locale.parse(language).plural_form
+    except (UnknownLocaleError, ValueError):
+        # A language CLDR does not know: the rule most languages with two forms share.
+        return lambda count: "one" if count == 1 else "other"
+    return rule
+
+
 class Labels(Mapping[str, str]):
     """The labels and sentences of one language, by key, plus its plurals."""
 
@@ -54,13 +64,7 @@ class Labels(Mapping[str, str]):
         self.language = language
         self._texts = texts
         self._plurals = plurals
-        # Babel's `PluralRule` or the fallback below: a count → its CLDR category.
-        self._rule: Callable[[int], str]
-        try:
-            self._rule = Locale.parse(language).plural_form
-        except (UnknownLocaleError, ValueError):
-            # A language CLDR does not know: the rule most languages with two forms share.
-            self._rule = lambda count: "one" if count == 1 else "other"
+        self._rule = _plural_rule(language)
 
     def __getitem__(self, key: str) -> str:
         return self._texts[key]
@@ -87,10 +91,31 @@ class ScaffoldWords:
     comments: Mapping[str, str]
 
 
+class ProblemWords:
+    """The sentences of ``journeybook check`` and of the build's error report in one
+    language: the ``problems`` section of its file, each value plain or a plural."""
+
+    def __init__(self, language: str, section: Mapping[str, Any]) -> None:
+        self._texts = {str(k): v for k, v in section.items()}
+        self._rule = _plural_rule(language)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._texts
+
+    def plural_form(self, key: str, count: int | None) -> str:
+        """The text of ``key``; for a plural, the form that fits ``count``."""
+        value = self._texts[key]
+        if not isinstance(value, dict):
+            return str(value)
+        form = self._rule(abs(count)) if count is not None else "other"
+        return str(value.get(form, value["other"]))
+
+
 @dataclass(frozen=True)
 class _Locale:
     labels: Labels
     scaffold: ScaffoldWords
+    problems: ProblemWords
 
 
 def _read(code: str) -> dict[str, Any]:
@@ -111,7 +136,8 @@ def _shape(data: dict[str, Any]) -> dict[str, set[str]]:
         ("labels", data["labels"]),
         ("scaffold.placeholders", scaffold.get("placeholders") or {}),
         ("scaffold.comments", scaffold.get("comments") or {}),
-        ("init", data.get("init") or {}))}
+        ("init", data.get("init") or {}),
+        ("problems", data.get("problems") or {}))}
 
 
 @functools.cache
@@ -144,6 +170,7 @@ def _locale(code: str) -> _Locale:
         ScaffoldWords(tuple(str(s) for s in scaffold.get("stages") or ()),
                       {str(k): str(v) for k, v in (scaffold.get("placeholders") or {}).items()},
                       {str(k): str(v) for k, v in (scaffold.get("comments") or {}).items()}),
+        ProblemWords(code, data.get("problems") or {}),
     )
 
 
@@ -156,6 +183,12 @@ def labels(language: str | None = None) -> Labels:
 def scaffold_words(language: str | None = None) -> ScaffoldWords:
     """Default stages, placeholders and comments of a new journey in a language."""
     return _locale(_code(language)).scaffold
+
+
+def problem_words(language: str | None = None) -> ProblemWords:
+    """The sentences of problems and warnings in a language (English when None, or when it
+    has no locale file: a problem must always be shown)."""
+    return _locale(_code(language) if is_available(language) else REFERENCE).problems
 
 
 def init_words(language: str | None = None) -> Mapping[str, Any]:

@@ -10,6 +10,7 @@ import datetime
 import difflib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,7 +28,8 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from .slug import MAX_SLUG_LENGTH, SLUG_REGEX, shown, slug_problem, slugify
+from .errors import Argument, Message, listed
+from .slug import MAX_SLUG_LENGTH, SLUG_REGEX, shown, slug_reason, slugify
 
 SUPPORTED_SCHEMAS = (1,)
 #: The most personas one map follows: more lines than this on a chart cannot be told apart.
@@ -36,24 +38,56 @@ MAX_PERSONAS = 8
 RESERVED_STAGE_IDS = frozenset({"blueprint", "checklist", "evaluations", "index", "quiz"})
 
 
+#: The list fields whose items are sentences. Written as a flow list (`[a, b]`) a comma in a
+#: sentence silently splits it in two, so `check` warns about that form and `fmt` rewrites it.
+PROSE_LISTS = frozenset({"goals", "frustrations", "objectives", "expects", "evidence",
+                         "systems", "procedures", "interactions", "checklist", "choices"})
+
+
+def _problem(key: str, /, **args: Argument) -> PydanticCustomError:
+    """A validation error that `source` reports as the locale message ``key`` with ``args``
+    (the key is the error's type; the words are chosen when the problem is shown)."""
+    return PydanticCustomError(key, key, args)
+
+
+def described(value: object) -> Message:
+    """What a value an author wrote in YAML is, for a message: "text `abc`", "a list" …"""
+    if isinstance(value, bool):
+        return Message.of("true_false_value", value=str(value).lower())
+    if isinstance(value, str):
+        return Message.of("text_value", value=shown(value, limit=40))
+    if isinstance(value, int):
+        return Message.of("number_value", value=value)
+    if isinstance(value, float):
+        return Message.of("decimal_value", value=value)
+    if isinstance(value, dict):
+        return Message.of("a_mapping")
+    if isinstance(value, list):
+        return Message.of("a_list")
+    if value is None:
+        return Message.of("nothing")
+    return Message.of("plain_value", value=type(value).__name__)
+
+
+def unquote(value: object) -> Argument:
+    """The advice to remove quotes from a number written as text, else nothing."""
+    return Message.of("remove_quotes") if isinstance(value, str) and \
+        value.strip().lstrip("+-").isdigit() else ""
+
+
 def _in_range(low: int, high: int) -> Callable[[int], int]:
     def check(value: int) -> int:
         if not low <= value <= high:
-            raise PydanticCustomError(
-                "out_of_range",
-                "must be a whole number from {low} to {high}, got {value}",
-                {"low": low, "high": high, "value": value},
-            )
+            raise _problem("out_of_range", low=low, high=high, value=value)
         return value
 
     return check
 
 
 def _slug(value: str) -> str:
-    problem = slug_problem(value)
+    problem = slug_reason(value)
     if problem:
-        raise PydanticCustomError("bad_slug", "`{value}` is not a valid id: {problem}",
-                                  {"value": shown(value), "problem": problem})
+        raise _problem("bad_slug", value=shown(value), problem=problem)
     return value
 
 
@@ -62,12 +96,11 @@ def _day(value: Any) -> Any:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
             return datetime.date.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise PydanticCustomError("bad_date", "`{value}` is not a real date: {why}",
-                                      {"value": value, "why": str(exc)}) from None
+        except ValueError:
+            raise _problem("not_real_date", value=value.strip()) from None
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
-    raise PydanticCustomError("bad_date", "must be a date written YYYY-MM-DD, like 2026-12-31")
+    raise _problem("not_date", got=described(value))
 
 
 Text = Annotated[str, Field(strict=True)]
@@ -177,20 +210,8 @@ class Improvement(_Model):
 
 def _choice(value: str) -> str:
     if not value.strip():
-        raise PydanticCustomError("empty_choice",
-                                  "this choice is empty; write its text or remove the line")
+        raise _problem("empty_choice")
     return value
-
-
-def _shown_value(value: Any) -> str:
-    """A value as an author wrote it in YAML, for a message."""
-    if isinstance(value, bool):
-        return f"true/false `{str(value).lower()}`"
-    if isinstance(value, str):
-        return f"text `{value}`" + ("; remove the quotes" if value.strip().isdigit() else "")
-    if value is None:
-        return "nothing"
-    return f"`{value}`"
 
 
 def _correct_shape(value: Any) -> Any:
@@ -200,18 +221,12 @@ def _correct_shape(value: Any) -> Any:
         return value
     if isinstance(value, list):
         if not value:
-            raise PydanticCustomError(
-                "correct_empty", "needs at least one number: the right choice (1 for the first)")
+            raise _problem("correct_empty")
         for item in value:
             if type(item) is not int:
-                raise PydanticCustomError(
-                    "correct_type", "every item must be the number of a right choice, got {got}",
-                    {"got": _shown_value(item)})
+                raise _problem("correct_item_type", got=described(item), unquote=unquote(item))
         return value
-    raise PydanticCustomError(
-        "correct_type",
-        "must be the number of the right choice (1 for the first) or a list of numbers such "
-        "as [1, 3], got {got}", {"got": _shown_value(value)})
+    raise _problem("correct_type", got=described(value), unquote=unquote(value))
 
 
 #: One option of a multiple-choice question: text that is not blank.
@@ -247,10 +262,7 @@ class ReviewQuestion(_Model):
     @classmethod
     def _at_least_two(cls, value: list[str] | None) -> list[str] | None:
         if value is not None and len(value) < 2:
-            raise PydanticCustomError(
-                "too_few_choices",
-                "a multiple-choice question needs at least two choices; add another line "
-                "under `choices:`")
+            raise _problem("too_few_choices")
         return value
 
     @field_validator("correct")
@@ -262,37 +274,24 @@ class ReviewQuestion(_Model):
         choices = info.data["choices"]
         if choices is None:
             if value is not None:
-                raise PydanticCustomError(
-                    "correct_without_choices",
-                    "`correct` goes with `choices:`; add the choices or remove `correct`")
+                raise _problem("correct_without_choices")
             return value
         if value is None:
-            raise PydanticCustomError(
-                "choices_without_correct",
-                "a multiple-choice question needs `correct:`: the number of the right choice "
-                "(1 for the first), or a list such as [1, 3]")
+            raise _problem("choices_without_correct")
         numbers = value if isinstance(value, list) else [value]
         for number in numbers:
             if not 1 <= number <= len(choices):
-                raise PydanticCustomError(
-                    "correct_out_of_range",
-                    "there is no choice {number}: the choices are numbered from 1 to {count}; "
-                    "give the number of a right one", {"number": number, "count": len(choices)})
+                raise _problem("correct_out_of_range", number=number, count=len(choices))
         repeated = sorted({n for n in numbers if numbers.count(n) > 1})
         if repeated:
-            raise PydanticCustomError(
-                "correct_repeated", "choice {number} is listed more than once; list it once",
-                {"number": repeated[0]})
+            raise _problem("correct_repeated", number=repeated[0])
         return value
 
     @field_validator("explain")
     @classmethod
     def _explains_choices(cls, value: str, info: ValidationInfo) -> str:
         if value and info.data.get("choices", ()) is None:
-            raise PydanticCustomError(
-                "explain_without_choices",
-                "`explain` goes with `choices:`; for a free-text question write the "
-                "explanation in `answer`")
+            raise _problem("explain_without_choices")
         return value
 
     @field_validator("answer")
@@ -301,17 +300,11 @@ class ReviewQuestion(_Model):
         if "choices" not in info.data:
             return value
         if value is not None and info.data["choices"] is not None:
-            raise PydanticCustomError(
-                "answer_and_choices",
-                "a question has either an `answer` (free text) or `choices` (multiple choice), "
-                "not both; remove one")
+            raise _problem("answer_and_choices")
         # A `correct` that failed already says to add choices: "add `answer:`" would only
         # be noise.
         if value is None and info.data["choices"] is None and "correct" in info.data:
-            raise PydanticCustomError(
-                "no_answer",
-                "`answer` is required here; add `answer:`, or `choices:` and `correct:` for a "
-                "multiple-choice question")
+            raise _problem("no_answer")
         return value
 
     @property
@@ -336,11 +329,7 @@ def _default_id(data: Any, example: str = "buoc-1") -> Any:
     if isinstance(data, dict) and "id" not in data and isinstance(data.get("name"), str):
         derived = slugify(data["name"])
         if not derived:
-            raise PydanticCustomError(
-                "no_id",
-                "cannot make an id from this name; add an `id:` such as `{example}`",
-                {"example": example},
-            )
+            raise _problem("no_id", example=example)
         return {**data, "id": derived}
     return data
 
@@ -352,23 +341,13 @@ def _feeling_shape(value: Any) -> Any:
         return value
     if isinstance(value, dict):
         if not value:
-            raise PydanticCustomError(
-                "empty_by_persona",
-                "an empty mapping; write one number for every persona, or a mapping such as "
-                "`{chi-ha: -1, anh-minh: 1}`")
+            raise _problem("empty_by_persona")
         return value
-    if isinstance(value, (float, bool)):
-        raise PydanticCustomError(
-            "feeling_type", "must be a whole number, got {got}",
-            {"got": f"a decimal number `{value}`" if isinstance(value, float)
-             else _shown_value(value)})
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        raise PydanticCustomError("feeling_type", "must be a whole number, got {got}",
-                                  {"got": _shown_value(value.strip())})
-    raise PydanticCustomError(
-        "feeling_type",
-        "must be a whole number from -2 to 2, or a number per persona such as "
-        "`{chi-ha: -1, anh-minh: 1}`, got {got}", {"got": _shown_value(value)})
+    if isinstance(value, (float, bool)) or unquote(value):
+        shown_value = value.strip() if isinstance(value, str) else value
+        raise _problem("feeling_whole_number", got=described(shown_value),
+                       unquote=unquote(value))
+    raise _problem("feeling_type", got=described(value))
 
 
 #: The tags pydantic puts in an error's location inside a `Feeling`; `source` drops them, so
@@ -495,10 +474,7 @@ class Journey(_Model):
     def _id_is_the_folder(cls, data: Any, info: ValidationInfo) -> Any:
         if isinstance(data, dict):
             if "id" in data:
-                raise PydanticCustomError(
-                    "journey_id",
-                    "a journey has no `id` key: its id is the name of its folder; remove it",
-                )
+                raise _problem("journey_id")
             journey_id = (info.context or {}).get("journey_id", "")
             return {**data, "id": journey_id}
         return data
@@ -507,10 +483,7 @@ class Journey(_Model):
     @classmethod
     def _one_way(cls, value: list[Persona], info: ValidationInfo) -> list[Persona]:
         if value and info.data.get("persona") is not None:
-            raise PydanticCustomError(
-                "persona_and_personas",
-                "write either `persona:` (one persona) or `personas:` (a list), not both; "
-                "move the `persona:` into this list")
+            raise _problem("persona_and_personas")
         return value
 
     @model_validator(mode="after")
@@ -533,11 +506,8 @@ class Journey(_Model):
     @classmethod
     def _supported_schema(cls, value: int) -> int:
         if value not in SUPPORTED_SCHEMAS:
-            raise PydanticCustomError(
-                "schema_version",
-                "schema version {value} is not supported; this Journeybook reads schema {ok}",
-                {"value": value, "ok": ", ".join(map(str, SUPPORTED_SCHEMAS))},
-            )
+            raise _problem("schema_version", value=value,
+                           supported=", ".join(map(str, SUPPORTED_SCHEMAS)))
         return value
 
     def touchpoints(self) -> Iterator[tuple[Stage, Touchpoint]]:
@@ -558,75 +528,124 @@ class Journey(_Model):
     def touchpoint_count(self) -> int:
         return sum(len(stage.touchpoints) for stage in self.stages)
 
-    def consistency_problems(self) -> list[tuple[DataPath, str]]:
+
+@dataclass(frozen=True)
+class JourneyIds:
+    """The ids a journey defines and the links it writes: what notes, links and by-persona
+    numbers are checked against. Taken from a valid journey or, when its file has errors, from
+    whatever of it could be read, so those checks run in the same `check` as the errors."""
+
+    journey: str
+    #: ``[(stage id, [touchpoint ids])]``; None where an id could not be read.
+    layout: tuple[tuple[str | None, tuple[str | None, ...]], ...] = ()
+    #: None when the personas could not be read (checks against them are then skipped).
+    personas: tuple[str | None, ...] | None = ()
+    #: By-persona numbers (`emotion: {id: n}`) and where they are written.
+    feelings: tuple[tuple[DataPath, object], ...] = ()
+    #: Touchpoint `link:`s and where they are written.
+    links: tuple[tuple[DataPath, str], ...] = ()
+    #: False when the stages could not be read at all.
+    complete: bool = True
+
+    @classmethod
+    def of(cls, journey: Journey) -> JourneyIds:
+        places = [(("stages", s, "touchpoints", t), touchpoint)
+                  for s, stage in enumerate(journey.stages)
+                  for t, touchpoint in enumerate(stage.touchpoints)]
+        return cls(
+            journey.id,
+            tuple((stage.id, tuple(t.id for t in stage.touchpoints)) for stage in journey.stages),
+            tuple(journey.persona_ids),
+            tuple(((*where, key), getattr(touchpoint, key)) for where, touchpoint in places
+                  for key in ("emotion", "target")),
+            tuple(((*where, "link"), touchpoint.link) for where, touchpoint in places
+                  if touchpoint.link))
+
+    @property
+    def stages(self) -> list[str] | None:
+        """Every stage id; None when one could not be read."""
+        ids = [stage for stage, _ in self.layout]
+        return None if None in ids or not self.complete else [i for i in ids if i is not None]
+
+    @property
+    def touchpoints(self) -> list[str] | None:
+        """Every touchpoint id; None when one could not be read."""
+        ids = [t for _, touchpoints in self.layout for t in touchpoints]
+        return None if None in ids or not self.complete else [i for i in ids if i is not None]
+
+    @property
+    def known_personas(self) -> list[str] | None:
+        """Every persona id; None when one could not be read."""
+        if self.personas is None or None in self.personas:
+            return None
+        return [p for p in self.personas if p is not None]
+
+    def problems(self) -> list[tuple[DataPath, Message]]:
         """Rules across fields (unique ids, reserved page names, persona ids) as
         ``(data path, message)``."""
-        problems = id_problems(
-            [(stage.id, [t.id for t in stage.touchpoints]) for stage in self.stages]
-        )
-        ids = self.persona_ids
+        problems = id_problems([(stage, list(touchpoints)) for stage, touchpoints in self.layout])
         seen: set[str] = set()
-        for p, persona_id in enumerate(ids):
+        for p, persona_id in enumerate(self.personas or ()):
             if persona_id in seen:
                 problems.append((("personas", p, "id"),
-                                 f"duplicate persona id `{persona_id}`; persona ids must be "
-                                 "unique in a journey: add a distinct `id:`"))
-            seen.add(persona_id)
-        for s, stage in enumerate(self.stages):
-            for t, touchpoint in enumerate(stage.touchpoints):
-                for key in ("emotion", "target"):
-                    where: DataPath = ("stages", s, "touchpoints", t, key)
-                    problems += persona_problems(getattr(touchpoint, key), ids, where,
-                                                 every=True)
+                                 Message.of("duplicate_persona_id", id=persona_id)))
+            if persona_id is not None:
+                seen.add(persona_id)
+        personas = self.known_personas
+        if personas is not None:
+            for where, value in self.feelings:
+                problems += persona_problems(value, personas, where, every=True)
         return problems
 
 
 def persona_problems(value: object, personas: list[str], where: DataPath,
-                     every: bool) -> list[tuple[DataPath, str]]:
+                     every: bool) -> list[tuple[DataPath, Message]]:
     """What is wrong with a by-persona mapping (``value``) given the journey's persona ids:
-    unknown ids (with a suggestion) and, when ``every``, personas left out."""
-    if not isinstance(value, dict):
-        return []
+    unknown ids (listing the known ones, with the nearest as a suggestion) and, when
+    ``every``, personas left out."""
+    if not isinstance(value, dict) or not value:
+        return []  # an empty mapping is reported by the format's own check
     if not personas:
-        return [(where, "a number per persona needs the journey's `personas:`; write one "
-                        "number, or add the personas")]
-    problems: list[tuple[DataPath, str]] = []
+        return [(where, Message.of("per_persona_without_personas"))]
+    problems: list[tuple[DataPath, Message]] = []
     for persona_id in value:
         if persona_id not in personas:
-            hint = difflib.get_close_matches(str(persona_id), personas, n=1)
-            problems.append(((*where, persona_id),
-                             f"`{persona_id}` is not a persona of this journey"
-                             + (f" (did you mean `{hint[0]}`?)" if hint else "")
-                             + f"; the persona ids are {', '.join(personas)}"))
+            problems.append(((*where, persona_id), Message.of(
+                "unknown_persona", id=shown(str(persona_id)),
+                hint=nearest(str(persona_id), personas), known=listed(personas))))
     missing = [p for p in personas if p not in value]
     if every and missing and not problems:
-        problems.append((where, f"no number for {', '.join(f'`{p}`' for p in missing)}: give "
-                                "every persona a number, or write one number for all"))
+        problems.append((where, Message.of("persona_left_out", missing=listed(missing))))
     return problems
+
+
+def nearest(written: str, known: list[str]) -> Argument:
+    """" (did you mean `x`?)" for the known id closest to what was written, else nothing."""
+    hint = difflib.get_close_matches(written, known, n=1)
+    return Message.of("did_you_mean", id=hint[0]) if hint else ""
 
 
 DataPath = tuple[str | int, ...]
 
 
-def id_problems(stages: list[tuple[str | None, list[str | None]]]) -> list[tuple[DataPath, str]]:
+def id_problems(stages: list[tuple[str | None, list[str | None]]],
+                ) -> list[tuple[DataPath, Message]]:
     """Check stage and touchpoint ids of one journey, given as ``[(stage id, [touchpoint ids])]``.
 
     Works on models and on raw data alike, so a file with type errors still gets its
     duplicate ids reported in the same run. Touchpoint ids are unique in the whole journey,
     not only in their stage, because evaluation notes and links name a touchpoint by id alone.
     """
-    problems: list[tuple[DataPath, str]] = []
+    problems: list[tuple[DataPath, Message]] = []
     stage_ids: dict[str, int] = {}
     touchpoint_ids: dict[str, tuple[int, int]] = {}
     for s, (stage_id, touchpoints) in enumerate(stages):
         where: DataPath = ("stages", s, "id")
         if stage_id in RESERVED_STAGE_IDS:
-            problems.append((where, f"stage id `{stage_id}` is taken by a generated page; "
-                                    "give the stage another `id:`"))
+            problems.append((where, Message.of("reserved_stage_id", id=stage_id)))
         elif stage_id is not None and stage_id in stage_ids:
-            problems.append((where, f"duplicate stage id `{stage_id}` (also "
-                                    f"stages[{stage_ids[stage_id]}]); stage ids must be unique "
-                                    "in a journey: add a distinct `id:`"))
+            problems.append((where, Message.of("duplicate_stage_id", id=stage_id,
+                                               first=f"stages[{stage_ids[stage_id]}]")))
         if stage_id is not None:
             stage_ids.setdefault(stage_id, s)
         for t, touchpoint_id in enumerate(touchpoints):
@@ -634,10 +653,9 @@ def id_problems(stages: list[tuple[str | None, list[str | None]]]) -> list[tuple
                 continue
             if touchpoint_id in touchpoint_ids:
                 fs, ft = touchpoint_ids[touchpoint_id]
-                problems.append((("stages", s, "touchpoints", t, "id"),
-                                 f"duplicate touchpoint id `{touchpoint_id}` (also "
-                                 f"stages[{fs}].touchpoints[{ft}]); touchpoint ids must be unique "
-                                 "in a journey: add a distinct `id:`"))
+                problems.append((("stages", s, "touchpoints", t, "id"), Message.of(
+                    "duplicate_touchpoint_id", id=touchpoint_id,
+                    first=f"stages[{fs}].touchpoints[{ft}]")))
             touchpoint_ids.setdefault(touchpoint_id, (s, t))
     return problems
 
@@ -674,8 +692,6 @@ class Evaluation(_Model):
         if isinstance(data, dict):
             taken = sorted({"slug", "body", "body_line"} & data.keys())
             if taken:
-                raise PydanticCustomError(
-                    "reserved", "`{key}` is not a front-matter key; remove it",
-                    {"key": taken[0]})
+                raise _problem("reserved_key", key=taken[0])
             return {**data, **(info.context or {})}
         return data

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import JourneyCache
+from .errors import Problem
 from .model import Evaluation, Improvement, Journey, Persona, Stage, Touchpoint
 from .slug import slugify
-from .source import JOURNEY_FILE, load_sources
+from .source import JOURNEY_FILE, read_sources
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ class Playbook:
     journeys_dir: Path | None = None
     #: Evaluations of each journey, by journey id, oldest first.
     evaluations: dict[str, list[Evaluation]] = field(default_factory=dict)
+    #: What the journeys could write better without being wrong (prose split at commas …).
+    warnings: list[Problem] = field(default_factory=list)
     #: Each note's headings, read once however many touchpoints ask about the note, by
     #: journey id and note slug (the note's file name, unique in its journey).
     _readings: dict[tuple[str, str], _Reading] = field(
@@ -179,8 +182,8 @@ class Playbook:
              cache: JourneyCache | None = None) -> Playbook:
         """Read and validate every journey and evaluation note; raises ``JourneybookError``
         listing all problems."""
-        journeys, evaluations = load_sources(journeys_dir, base_dir, cache)
-        return cls(journeys, journeys_dir, evaluations)
+        sources = read_sources(journeys_dir, base_dir, cache)
+        return cls(sources.journeys, journeys_dir, sources.evaluations, sources.warnings)
 
     def evaluations_of(self, journey: Journey) -> list[Evaluation]:
         return self.evaluations.get(journey.id, [])

@@ -32,9 +32,9 @@ from mkdocs.utils.templates import TemplateContext
 
 from .authoring.cms import CMS_LOCAL, admin_files, cms_config, entry_path, repository_of
 from .authoring.cms_bundle import bundle_files, missing_bundle
-from .cache import Cache, Recent
+from .cache import Cache, JourneyCache, Recent
 from .config import JourneybookConfig
-from .errors import JourneybookError
+from .errors import JourneybookError, Problem
 from .i18n import LanguageError, is_available, labels
 from .playbook import Playbook, build_date
 from .rebuild import FinishedPages, GeneratedPage, RenderedPages, ServedSite, markdown_settings
@@ -166,6 +166,33 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
                 extra.append(path)
         return config
 
+    def _sources(self, journeys: JourneyCache,
+                 config: MkDocsConfig) -> tuple[Playbook, list[tuple[str, str]] | None]:
+        """The playbook and the glossary, or a PluginError with every problem of both in the
+        playbook's language: both are read before anything is reported, so one build shows
+        everything to fix. Warnings are logged as info: a prose list in `[ ]` is worth
+        fixing, not worth failing a strict build over."""
+        problems: list[Problem] = []
+        warnings: list[Problem] = []
+        try:
+            playbook: Playbook | None = Playbook.load(self.journeys_dir, self.root, journeys)
+        except JourneybookError as exc:
+            playbook, problems, warnings = None, exc.problems, exc.warnings
+        glossary = None
+        if self.config.glossary:
+            glossary_path = self.root / self.config.glossary
+            try:
+                glossary = read_glossary(glossary_path, self.config.glossary, self.root)
+            except JourneybookError as exc:
+                problems += exc.problems
+            config.watch.append(str(glossary_path))
+        if playbook is None or problems:
+            report = JourneybookError(problems, warnings).report(self.language)
+            raise PluginError(f"journeybook: invalid journeys\n{report}") from None
+        for warning in playbook.warnings:
+            log.info("%s", warning.render(self.language))
+        return playbook, glossary
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
@@ -181,18 +208,7 @@ class JourneybookPlugin(BasePlugin[JourneybookConfig]):  # type: ignore[no-untyp
         cache = self._cache
         cache.next_build()
         self._warned = False
-        try:
-            playbook = Playbook.load(self.journeys_dir, self.root, cache.journeys)
-        except JourneybookError as exc:
-            raise PluginError(f"journeybook: invalid journeys\n{exc.report()}") from None
-        glossary = None
-        if self.config.glossary:
-            glossary_path = self.root / self.config.glossary
-            try:
-                glossary = read_glossary(glossary_path, self.config.glossary, self.root)
-            except JourneybookError as exc:
-                raise PluginError(f"journeybook: invalid glossary\n{exc.report()}") from None
-            config.watch.append(str(glossary_path))
+        playbook, glossary = self._sources(cache.journeys, config)
         self.journey_pages.next_build()
         if self.serving and self._pool is None:
             # Kept while serving: an edit's few charts are drawn at once, beside the pages.

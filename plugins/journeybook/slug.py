@@ -6,6 +6,8 @@ import hashlib
 import re
 import unicodedata
 
+from .errors import Message
+
 #: The longest id. Ids name folders, pages and charts (`stage-<id>-light.svg`), so this keeps
 #: every generated file name far below the usual 255-byte limit of file systems.
 MAX_SLUG_LENGTH = 64
@@ -62,11 +64,16 @@ def is_slug(text: str) -> bool:
 
 def slug_problem(text: str) -> str | None:
     """Why ``text`` cannot be an id, said so its writer can fix it; None when it can."""
+    reason = slug_reason(text)
+    return None if reason is None else reason.render()
+
+
+def slug_reason(text: str) -> Message | None:
+    """Why ``text`` cannot be an id, as a message to put into the playbook's language."""
     if len(text) > MAX_SLUG_LENGTH:
-        return (f"it is {len(text)} characters long; an id has at most {MAX_SLUG_LENGTH} "
-                "characters because it names files and web addresses: shorten it")
+        return Message.of("slug_too_long", length=len(text), most=MAX_SLUG_LENGTH)
     if not _SLUG.fullmatch(text):
-        return "use lowercase letters a-z, digits and single hyphens, like `dat-hang`"
+        return Message.of("slug_characters")
     return None
 
 

@@ -39,7 +39,7 @@ from ruamel.yaml.tokens import (
     ValueToken,
 )
 
-from ..errors import Problem
+from ..errors import Message, Problem, render
 from ..files import write_atomic
 from ..model import Evaluation, Journey
 from ..source import DataPath, format_path, front_matter, model_at, shape_problem
@@ -52,8 +52,8 @@ Place = tuple[str, DataPath]
 class FormatError(Exception):
     """The file cannot be formatted safely; it is left as it is."""
 
-    def __init__(self, line: int, column: int, message: str, where: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, line: int, column: int, message: Message | str, where: str = "") -> None:
+        super().__init__(render(message))
         self.line, self.column, self.message, self.where = line, column, message, where
 
     def below(self, lines: int) -> FormatError:

@@ -17,6 +17,7 @@ from .journeys import (
     load_journey,
     load_sources,
     parse_journey,
+    read_sources,
 )
 from .messages import model_at
 from .yaml import (
@@ -49,6 +50,7 @@ __all__ = [
     "parse_journey",
     "parse_yaml",
     "read_glossary",
+    "read_sources",
     "read_text",
     "read_yaml",
     "shape_problem",

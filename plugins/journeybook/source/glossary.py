@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import JourneybookError, Problem
+from ..errors import JourneybookError, Message, Problem
 from .yaml import read_text
 
 _ABBREVIATION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:[ \t]*(?P<definition>.*)$")
@@ -29,8 +29,7 @@ def read_glossary(path: Path, file: str, root: Path | None = None) -> list[tuple
             continue
         match = _ABBREVIATION.match(stripped)
         if not match or not match.group("definition").strip():
-            problems.append(Problem(file, number, 1, "", "a glossary line reads "
-                                    "`*[TERM]: definition`; fix or remove this line"))
+            problems.append(Problem(file, number, 1, "", Message.of("glossary_line")))
             continue
         terms.append((match.group("term").strip(), match.group("definition").strip()))
     if problems:

@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ..errors import Problem
-from ..model import FEELING_TAGS, DataPath, Journey
+from ..errors import Argument, Message, Problem, Severity, listed
+from ..i18n import problem_words
+from ..model import FEELING_TAGS, DataPath, Journey, described, nearest, unquote
+from ..slug import shown
 from .yaml import YamlDocument, format_path
 
 M = TypeVar("M", bound=BaseModel)
-
-
-_TYPE_NAMES = {
-    dict: "a mapping (`key: value` lines)",
-    list: "a list (lines starting with `- `)",
-    str: "text",
-    bool: "true/false",
-    int: "a number",
-    float: "a decimal number",
-    type(None): "nothing (an empty value)",
-}
-
-
-def _describe(value: object) -> str:
-    for kind, name in _TYPE_NAMES.items():
-        if type(value) is kind:
-            if kind in (int, float, bool):
-                return f"{name} `{str(value).lower() if kind is bool else value}`"
-            if isinstance(value, str):
-                shown = value if len(value) <= 40 else value[:37] + "..."
-                return f"text `{shown}`"
-            return name
-    return type(value).__name__
 
 
 def model_at(model: type[BaseModel], path: DataPath) -> type[BaseModel] | None:
@@ -70,84 +50,71 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items() if not f.exclude]
 
 
-def _message(error: ErrorDetails, path: DataPath, root: type[BaseModel] = Journey) -> str:
+def _message(error: ErrorDetails, path: DataPath, root: type[BaseModel] = Journey) -> Message:
     kind = error["type"]
     explain = _MESSAGES.get(kind) or (_not_date if kind.startswith("date") else None)
-    if explain is None:
-        return str(error["msg"]).removeprefix("Value error, ")
-    return explain(error, path, root)
+    if explain is not None:
+        return explain(error, path, root)
+    if kind in problem_words():
+        # The format's own checks (model.py) raise their locale key and its arguments.
+        return Message(kind, tuple(error.get("ctx", {}).items()))
+    return Message.of("other_error", text=str(error["msg"]))
 
 
 # Each takes the error, where it is and the model of the whole file.
-_Explain = Callable[[ErrorDetails, DataPath, type[BaseModel]], str]
+_Explain = Callable[[ErrorDetails, DataPath, type[BaseModel]], Message]
 
 
-def _key_name(path: DataPath) -> str | int:
-    return path[-1] if path else "the file"
+def _key_name(path: DataPath) -> Argument:
+    return path[-1] if path else Message.of("the_file")
 
 
-def _missing(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    name = _key_name(path)
-    return f"`{name}` is required here; add `{name}:`"
+def _got(error: ErrorDetails) -> Message:
+    return described(error.get("input"))
 
 
-def _unknown_key(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    name = _key_name(path)
+def _missing(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> Message:
+    return Message.of("missing", key=_key_name(path))
+
+
+def _unknown_key(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> Message:
+    name = str(_key_name(path))
     model = model_at(root, path[:-1])
     allowed = _keys_of(model) if model else []
-    hint = difflib.get_close_matches(str(name), allowed, n=1)
-    text = f"unknown key `{name}`"
-    if hint:
-        text += f" (did you mean `{hint[0]}`?)"
-    if allowed:
-        text += f". Allowed here: {', '.join(allowed)}"
-    return text
+    if not allowed:
+        return Message.of("unknown_key_anywhere", key=shown(name), hint="")
+    return Message.of("unknown_key", key=shown(name), hint=nearest(name, allowed),
+                      allowed=", ".join(allowed))
 
 
-def _not_one_of(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    expected = error.get("ctx", {}).get("expected", "")
-    return f"must be one of {expected}, got {_describe(error.get('input'))}"
+def _not_one_of(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> Message:
+    # pydantic says "'digital' or 'analog'"; the values alone read the same in any language.
+    expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+    return Message.of("not_one_of", choices=listed(expected), got=_got(error))
 
 
-def _not_whole_number(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    value = error.get("input")
-    unquote = "; remove the quotes" if isinstance(value, str) else ""
-    return f"must be a whole number, got {_describe(value)}{unquote}"
+def _not_whole_number(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> Message:
+    return Message.of("not_whole_number", got=_got(error), unquote=unquote(error.get("input")))
 
 
-def _not_text(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    return (f"must be text, got {_describe(error.get('input'))}; put quotes around it if it "
-            "is text")
+def _simple(key: str) -> _Explain:
+    """A message that needs nothing but what the value was."""
+    return lambda error, path, root: Message.of(key, got=_got(error))
 
 
-def _not_true_or_false(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    return f"must be true or false, got {_describe(error.get('input'))}"
+_not_date = _simple("not_date")
 
 
-def _not_list(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    return f"must be a list (lines starting with `- `), got {_describe(error.get('input'))}"
+def _no_items(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> Message:
+    return Message.of("no_items", key=_key_name(path))
 
 
-def _not_mapping(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    return f"must be a mapping (`key: value` lines), got {_describe(error.get('input'))}"
-
-
-def _not_date(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    return ("must be a date written YYYY-MM-DD, like 2026-12-31, got "
-            f"{_describe(error.get('input'))}")
-
-
-def _no_items(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    return f"needs at least one item; add one under `{_key_name(path)}:`"
-
-
-def _too_many(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> str:
-    most = error.get("ctx", {}).get("max_length", "")
-    return f"at most {most} items here; remove some, or split the map in two"
+def _too_many(error: ErrorDetails, path: DataPath, root: type[BaseModel]) -> Message:
+    return Message.of("too_many_items", most=error.get("ctx", {}).get("max_length", ""))
 
 
 #: Pydantic's error type → the message an author can act on. A type not here and not a date
-#: type keeps pydantic's message, less the "Value error, " the format's own checks get.
+#: type is one of the format's own checks (its locale key), else pydantic's words.
 _MESSAGES: dict[str, _Explain] = {
     "missing": _missing,
     "extra_forbidden": _unknown_key,
@@ -155,13 +122,13 @@ _MESSAGES: dict[str, _Explain] = {
     "int_type": _not_whole_number,
     "int_from_float": _not_whole_number,
     "int_parsing": _not_whole_number,
-    "string_type": _not_text,
-    "str_type": _not_text,
-    "bool_type": _not_true_or_false,
-    "list_type": _not_list,
-    "model_type": _not_mapping,
-    "dict_type": _not_mapping,
-    "model_attributes_type": _not_mapping,
+    "string_type": _simple("not_text"),
+    "str_type": _simple("not_text"),
+    "bool_type": _simple("not_true_or_false"),
+    "list_type": _simple("not_list"),
+    "model_type": _simple("not_mapping"),
+    "dict_type": _simple("not_mapping"),
+    "model_attributes_type": _simple("not_mapping"),
     "too_short": _no_items,
     "too_long": _too_many,
 }
@@ -176,20 +143,21 @@ def validate(model: type[M], document: YamlDocument, file: str, context: dict[st
     """Validate plain data against ``model``; every error located in the file."""
     data, positions, problems = document.data, document.positions, list(document.problems)
 
-    def located(path: DataPath, message: str, *, key: bool = False) -> Problem:
+    def located(path: DataPath, message: Message, *, key: bool = False,
+                severity: Severity = "error") -> Problem:
         line, column = positions.locate(path, key=key)
-        return Problem(file, line, column, format_path(path), message)
+        return Problem(file, line, column, format_path(path), message, severity)
 
     if () in document.broken:
         return None, problems, located
     if not isinstance(data, dict):
-        problems.append(located((), f"{what} must be a mapping of `key: value` lines, not "
-                                    f"{_describe(data)}"))
+        problems.append(located((), Message.of("not_a_mapping", what=Message.of(what),
+                                               got=described(data))))
         return None, problems, located
     try:
         return model.model_validate(data, context=context), problems, located
     except ValidationError as exc:
-        seen: set[tuple[DataPath, str]] = set()
+        seen: set[tuple[DataPath, Message]] = set()
         errors = exc.errors(include_url=False)
         misspelt = {tuple(e["loc"]) for e in errors if _is_unknown_key(e)}
         for error in errors:

@@ -3,11 +3,12 @@ and files kept inside the project."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -20,7 +21,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import Problem
+from ..errors import Message, Problem
 from ..model import DataPath
 
 # Only plain data may appear in a journey. Tags such as `!!python/object` that would build
@@ -78,11 +79,13 @@ class _Reader:
         self.problems: list[Problem] = []
         #: Paths whose value could not be read; validation errors below them are noise.
         self.broken: list[DataPath] = []
+        #: Lists written in flow style (`[a, b]`), which split prose at its commas.
+        self.flow_lists: list[DataPath] = []
 
     def mark(self, node: Node) -> tuple[int, int]:
         return _mark(node, self.line_offset)
 
-    def problem(self, at: tuple[int, int], path: DataPath, message: str) -> None:
+    def problem(self, at: tuple[int, int], path: DataPath, message: Message) -> None:
         self.problems.append(Problem(self.file, at[0], at[1], format_path(path), message))
         self.broken.append(path)
 
@@ -93,13 +96,16 @@ class _Reader:
         if isinstance(node, SequenceNode):
             if node.tag != _CORE + "seq":
                 return self._bad_tag(node, path)
+            if node.flow_style and len(node.value) > 1:  # `[a, b]`: a comma split it
+                self.flow_lists.append(path)
             return [self.read(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag not in _ALLOWED_TAGS:
             return self._bad_tag(node, path)
         try:
             return self.constructor.construct_object(node, deep=True)
         except (YAMLError, ValueError, OverflowError) as exc:
-            self.problem(self.mark(node), path, f"cannot read `{node.value}`: {exc}")
+            self.problem(self.mark(node), path, Message.of(
+                "cannot_read_value", value=str(node.value), why=str(exc)))
             return None
 
     def _mapping(self, node: MappingNode, path: DataPath) -> Any:
@@ -108,26 +114,21 @@ class _Reader:
         data: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag == _CORE + "merge":
-                self.problem(self.mark(key_node), path,
-                             "keys must be plain words like `name:`; merge keys (`<<`) and "
-                             "complex keys are not supported")
+                self.problem(self.mark(key_node), path, Message.of("complex_key"))
                 continue
             key = str(key_node.value)
             key_path = (*path, key)
             if key in data:
                 first = self.positions.keys[key_path][0]
                 self.problem(self.mark(key_node), key_path,
-                             f"duplicate key `{key}` (first given on line {first}); "
-                             "keep one of them")
+                             Message.of("duplicate_key", key=key, first=first))
                 continue
             self.positions.keys[key_path] = self.mark(key_node)
             data[key] = self.read(value_node, key_path)
         return data
 
     def _bad_tag(self, node: Node, path: DataPath) -> None:
-        self.problem(self.mark(node), path,
-                     f"YAML tag `{node.tag}` is not allowed: a journey holds only text, numbers, "
-                     "true/false, dates, lists and mappings; remove the tag")
+        self.problem(self.mark(node), path, Message.of("bad_tag", tag=str(node.tag)))
         return None
 
 
@@ -139,13 +140,15 @@ class YamlDocument:
     positions: _Positions
     problems: list[Problem]
     broken: list[DataPath]
+    flow_lists: list[DataPath] = field(default_factory=list)
 
 
-def _fail(file: str, line: int, column: int, message: str) -> YamlDocument:
+def _fail(file: str, line: int, column: int, message: Message) -> YamlDocument:
     return YamlDocument(None, _Positions(), [Problem(file, line, column, "", message)], [()])
 
 
-def inside_project(path: Path, root: Path, file: str, kind: str = "file") -> Path | Problem:
+def inside_project(path: Path, root: Path, file: str,
+                   kind: Literal["file", "folder"] = "file") -> Path | Problem:
     """Where ``path`` really is (links followed) when that is inside the project folder
     ``root``; otherwise the problem to report at ``file``.
 
@@ -154,22 +157,20 @@ def inside_project(path: Path, root: Path, file: str, kind: str = "file") -> Pat
     secrets file is never read, built or quoted. The message names the link, never where it
     points: that path may itself be private.
     """
+    what = Message.of(f"a_{kind}")
     try:
         target = path.resolve()
     except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
-        return Problem(file, 1, 1, "", f"this {kind} is a link that leads round in a loop; "
-                                       f"replace it by the {kind} itself")
+        return Problem(file, 1, 1, "", Message.of("link_loop", kind=what))
     project = root.resolve()
     if not target.is_relative_to(project):
         if Path(os.path.abspath(path)).is_relative_to(os.path.abspath(root)):
-            return Problem(file, 1, 1, "", f"this {kind} links to a {kind} outside the project "
-                                           f"folder ({project}); copy the {kind} into the "
-                                           "project instead")
-        return Problem(file, 1, 1, "", f"this {kind} is outside the project folder ({project}); "
-                                       f"move it into the project")
+            return Problem(file, 1, 1, "", Message.of("link_outside", kind=what,
+                                                      project=str(project)))
+        return Problem(file, 1, 1, "", Message.of("outside_project", kind=what,
+                                                  project=str(project)))
     if path.is_symlink() and not target.exists():
-        return Problem(file, 1, 1, "", f"this {kind} is a link to a {kind} that does not "
-                                       "exist; fix the link or remove it")
+        return Problem(file, 1, 1, "", Message.of("broken_link", kind=what))
     return target
 
 
@@ -195,7 +196,8 @@ def read_text(path: Path, file: str,
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")]
+        return None, [Problem(file, 1, 1, "", Message.of("cannot_read_file",
+                                                         why=str(exc.strerror or exc)))]
     return decode_text(raw, file)
 
 
@@ -206,27 +208,25 @@ def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [_not_text(raw, exc.start, file, raw[exc.start:exc.start + 1],
-                                "the file is not UTF-8 text:", "save it with UTF-8 encoding")]
+                                "not_utf8")]
     control = _CONTROL.search(text)
     if control:
         bom = len(raw) - len(text.encode("utf-8"))
         offset = bom + len(text[: control.start()].encode("utf-8"))
         return None, [_not_text(raw, offset, file, control.group().encode("utf-8"),
-                                "the file is not text: control",
-                                "remove it (is this a binary file?)")]
+                                "control_character")]
     return text, []
 
 
-def _not_text(raw: bytes, offset: int, file: str, value: bytes, what: str, fix: str) -> Problem:
+def _not_text(raw: bytes, offset: int, file: str, value: bytes, key: str) -> Problem:
     """Locate the bad byte(s) at ``offset``: line, column (in characters) and value; nothing
     of the file's content goes into the message."""
     start = raw.rfind(b"\n", 0, offset) + 1
     before = raw[start:offset].removeprefix(b"\xef\xbb\xbf" if start == 0 else b"")
     column = len(before.decode("utf-8", "replace")) + 1
     shown = " ".join(f"0x{byte:02x}" for byte in value)
-    noun = "byte" if len(value) == 1 else "bytes"
     return Problem(file, raw.count(b"\n", 0, offset) + 1, column, "",
-                   f"{what} {noun} {shown} at byte offset {offset}; {fix}")
+                   Message.of(key, bytes=shown, offset=offset, count=len(value)))
 
 
 def read_yaml(path: Path, file: str) -> YamlDocument:
@@ -242,8 +242,7 @@ def file_yaml(text: str, file: str) -> YamlDocument:
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
-        return _fail(file, 1, 1, "the file is empty; a journey needs at least `title:` and "
-                                 "`stages:`")
+        return _fail(file, 1, 1, Message.of("empty_journey_file"))
     return parse_yaml(text, file)
 
 
@@ -271,8 +270,7 @@ def shape_problem(text: str, file: str, first_line: int = 1) -> Problem | None:
     return None
 
 
-_DEEPER = (f"lists and mappings nest more than {MAX_NESTING} levels deep here (a journey "
-           "needs 7); remove the extra levels of `[`, `{` or indentation")
+_DEEPER = Message.of("too_deep", most=MAX_NESTING)
 
 
 class _Shape:
@@ -287,7 +285,7 @@ class _Shape:
         self.sizes: dict[str, int] = {}  # anchor → values in the node it names, aliases expanded
         self.values = 0
 
-    def count(self, event: Event) -> str | None:
+    def count(self, event: Event) -> Message | None:
         """What is wrong once ``event`` is counted, or None."""
         message = None
         if isinstance(event, CollectionStartEvent):
@@ -299,11 +297,10 @@ class _Shape:
         elif isinstance(event, ScalarEvent):
             self._scalar(event)
         if message is None and self.values > _MAX_VALUES:
-            message = (f"the file expands to more than {_MAX_VALUES} values here (through "
-                       "aliases?); split it or remove the aliases")
+            message = Message.of("too_many_values", most=_MAX_VALUES)
         return message
 
-    def _start(self, event: CollectionStartEvent) -> str | None:
+    def _start(self, event: CollectionStartEvent) -> Message | None:
         if len(self.open_nodes) == MAX_NESTING:
             return _DEEPER
         self.open_nodes.append([event.anchor, 0, self.values])
@@ -316,13 +313,13 @@ class _Shape:
             self.heights[anchor], self.sizes[anchor] = tallest + 1, self.values - before
         self._child(tallest + 1)
 
-    def _alias(self, event: AliasEvent) -> str | None:
+    def _alias(self, event: AliasEvent) -> Message | None:
         if any(node[0] == event.anchor for node in self.open_nodes):
-            return (f"alias `*{event.anchor}` is inside the very list or mapping it names, "
-                    "which never ends; remove the alias")
+            return Message.of("alias_loop", alias=str(event.anchor))
         height = self.heights.get(event.anchor, 0)
         if len(self.open_nodes) + height > MAX_NESTING:
-            return f"with the {height} levels alias `*{event.anchor}` brings in, {_DEEPER}"
+            return Message.of("alias_too_deep", levels=height, alias=str(event.anchor),
+                              most=MAX_NESTING)
         self.values += self.sizes.get(event.anchor, 1)
         self._child(height)
         return None
@@ -351,14 +348,25 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        return _fail(file, line + offset, column,
-                     f"this is not valid YAML ({what}); check the indentation and quoting "
-                     "on this line or the one above")
+        return _fail(file, line + offset, column, Message.of("not_yaml", what=what))
     except YAMLError as exc:
-        return _fail(file, first_line, 1, f"this is not valid YAML: {exc}")
+        return _fail(file, first_line, 1, Message.of("not_yaml", what=str(exc)))
     if node is None:
-        return _fail(file, first_line, 1, "there is nothing here; add the required keys")
+        return _fail(file, first_line, 1, Message.of("nothing_here"))
 
     reader = _Reader(yaml, file, offset)
     data = reader.read(node)
-    return YamlDocument(data, reader.positions, reader.problems, reader.broken)
+    return YamlDocument(data, reader.positions, reader.problems, reader.broken,
+                        reader.flow_lists)
+
+
+def block_list(key: str, items: list[Any]) -> str:
+    """``key:`` and its items as a block list, one ``- `` line each, as an author would
+    write it (quoted where YAML needs it)."""
+    yaml = YAML()
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    stream = io.StringIO()
+    yaml.dump({key: list(items)}, stream)
+    return stream.getvalue().rstrip("\n")
