@@ -158,7 +158,8 @@ def test_invalid_journey_stops_the_build_without_a_traceback(project, tmp_path: 
     assert "Traceback" not in result.stderr
     assert ("journeys/trip/journey.yaml:6:18: stages[0].touchpoints[0].emotion: must be a whole "
             "number from -2 to 2, got 5") in result.stderr
-    assert "journeys/other/journey.yaml:2:1: this is not valid YAML" in result.stderr
+    assert ("journeys/other/journey.yaml:1:8: the `[` opened on line 1, column 8 is never "
+            "closed" in result.stderr)
     assert not (p.root / "site" / "index.html").exists()
 
 

@@ -41,7 +41,9 @@ def test_every_kind_of_change(repo: Path, capsys: pytest.CaptureFixture[str]) ->
         control: owned
         team: contact center
         emotion: 1
-        checklist: [Greet by name, Confirm the address]
+        checklist:
+          - Greet by name
+          - Confirm the address
 """, "")
               + """  - name: Ủng hộ
     touchpoints:
@@ -102,7 +104,7 @@ def test_an_unreadable_old_version_is_reported_not_fatal(
     assert main(["diff", "HEAD"]) == 0
     out = capsys.readouterr().out
     assert "> ⚠ **Old versions that could not be read**" in out
-    assert "HEAD:journeys/kettle/journey.yaml:2:1" in out
+    assert "HEAD:journeys/kettle/journey.yaml:1:8" in out
     assert "### New journey: Buying a kettle online (`kettle`)" in out
 
 

@@ -105,7 +105,11 @@ def test_error_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert main(["check"]) == 1
     report = capsys.readouterr()
     assert report.out == ""
-    assert_golden({"check.txt": report.err}, "error-report")
+    # The same problems as a Vietnamese playbook's check tells them.
+    assert main(["check", "--language", "vi"]) == 1
+    vietnamese = capsys.readouterr()
+    assert vietnamese.out == ""
+    assert_golden({"check.txt": report.err, "check-vi.txt": vietnamese.err}, "error-report")
 
 
 def test_diff_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

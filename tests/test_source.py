@@ -60,7 +60,7 @@ def test_malformed_yaml_points_at_the_line(tmp_path: Path) -> None:
            touchpoints: []
         """)
     assert problem.startswith("journeys/trip/journey.yaml:4:")
-    assert "not valid YAML" in problem
+    assert "a `key: value` line among `- ` list items; indent it under its item" in problem
 
 
 def test_missing_required_fields(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ from ruamel.yaml.tokens import (
 
 from ..errors import Message, Problem, render
 from ..files import write_atomic
-from ..model import Evaluation, Journey
+from ..model import PROSE_LISTS, Evaluation, Journey
 from ..source import DataPath, format_path, front_matter, model_at, shape_problem
 
 #: Where a comment belongs: ("header", ()), ("lead", path) above an entry, ("on", path) on
@@ -406,6 +406,8 @@ class _Layout:
                     + [head + " " + body[above][column + 2:]] + body[above + 1:])
         if _is_empty(value):
             return [self._comment(head, entry.line, entry.head_end, shift)]
+        if self._is_prose_flow_list(entry):
+            return self._block_list(entry, head, column, shift)
         text = self._inline(value, column, shift)
         # A value on a line of its own stays there when comments sit between it and its key.
         if value.start_mark.line > entry.line and any(
@@ -418,6 +420,28 @@ class _Layout:
         if not (isinstance(value, ScalarNode) and value.style in ("|", ">")):
             end = value.end_mark
             lines[-1] = self._comment(lines[-1], end.line, end.column, shift)
+        return lines
+
+    def _is_prose_flow_list(self, entry: _Entry) -> bool:
+        """A prose list written `[a, b]`, which splits sentences at commas; one with a comment
+        inside, or items that are not plain values, stays as written."""
+        value = entry.value
+        if entry.key is None or str(entry.key.value) not in PROSE_LISTS:
+            return False
+        if not (isinstance(value, SequenceNode) and value.flow_style and len(value.value) > 1):
+            return False
+        start, end = value.start_mark.line, value.end_mark.line
+        return all(isinstance(item, ScalarNode) for item in value.value) and not any(
+            number in self.comments for number in range(start, end))
+
+    def _block_list(self, entry: _Entry, head: str, column: int, shift: int) -> list[str]:
+        """A prose flow list as a block list: one `- ` line per item; a comment after the
+        `]` goes to the key's line."""
+        end = entry.value.end_mark
+        lines = [self._comment(head, end.line, end.column, shift)]
+        for item in entry.value.value:
+            text = self._inline(item, column + 2, shift + 2)
+            lines += [" " * (column + 2) + "- " + text[0], *text[1:]]
         return lines
 
     def _key(self, key: ScalarNode) -> str:

@@ -73,5 +73,6 @@ def load_evaluation(path: Path, file: str, journey: JourneyIds,
         else:
             problems.append(located(("scores", touchpoint_id), Message.of(
                 "unknown_touchpoint", id=shown(str(touchpoint_id)), journey=journey.journey,
-                hint=nearest(str(touchpoint_id), known), known=listed(known)), key=True))
+                hint=nearest(str(touchpoint_id), known), known=listed(dict.fromkeys(known))),
+                key=True))
     return (None if problems else evaluation), problems

@@ -100,7 +100,8 @@ def journey_files(journeys_dir: Path) -> list[Path]:
 _LOADER_VERSION = hashlib.sha256(
     b"".join((Path(__file__).parent.parent / name).read_bytes()
              for name in ("source/yaml.py", "source/messages.py", "source/journeys.py",
-                          "source/raw.py", "errors.py", "model.py", "slug.py"))
+                          "source/raw.py", "source/slips.py", "errors.py", "model.py",
+                          "slug.py"))
 ).hexdigest()[:16]
 
 

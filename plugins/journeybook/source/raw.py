@@ -7,6 +7,7 @@ same `check` as the file's own errors, so an author fixes everything in one roun
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from ..model import DataPath, JourneyIds
@@ -28,6 +29,15 @@ def _items(data: dict[str, Any], key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _touchpoints(stage: dict[str, Any]) -> Any:
+    """A stage's touchpoints; under a misspelt key (`touchpionts:`) too, as the report of
+    that key suggests: their ids are the ones notes and links name."""
+    if "touchpoints" in stage:
+        return stage["touchpoints"]
+    misspelt = [key for key in stage if difflib.get_close_matches(str(key), ["touchpoints"])]
+    return stage[misspelt[0]] if len(misspelt) == 1 else None
+
+
 def _personas(data: dict[str, Any]) -> tuple[str | None, ...] | None:
     """Persona ids (the `persona:` shorthand too); None when `personas:` is not a list."""
     if "personas" in data and data["personas"] is not None and \
@@ -47,7 +57,7 @@ def journey_ids(data: Any, journey_id: str) -> JourneyIds:
     feelings: list[tuple[DataPath, object]] = []
     links: list[tuple[DataPath, str]] = []
     for s, stage in enumerate(_items(data, "stages")):
-        touchpoints = stage.get("touchpoints") if isinstance(stage, dict) else None
+        touchpoints = _touchpoints(stage) if isinstance(stage, dict) else None
         if not isinstance(touchpoints, list):
             layout.append((_id_of(stage), (None,)))  # its touchpoints cannot be known
             continue

@@ -23,6 +23,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Message, Problem
 from ..model import DataPath
+from .slips import slip
 
 # Only plain data may appear in a journey. Tags such as `!!python/object` that would build
 # objects are refused before anything is constructed.
@@ -345,6 +346,9 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlDocument:
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
+        known = slip(text, exc, offset)
+        if known is not None:
+            return _fail(file, *known)
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
