@@ -115,9 +115,9 @@ def test_a_broken_journey_keeps_the_server_running_and_its_fix_is_served(
     write_atomic(fix.file, broken)
     assert not server.wait_for_rebuild(since)
     assert server.running()
-    # The error names the file, line and column (the parser notices on the next line).
-    assert re.search(r"journeys/trip-2/journey\.yaml:[23]:\d+: this is not valid YAML",
-                     server.output(since))
+    # The error names the file, line and column where the `[` was opened, in plain words.
+    assert re.search(r"journeys/trip-2/journey\.yaml:\d+:8: the `\[` opened on line \d+, "
+                     r"column 8 is never closed", server.output(since))
 
     since = server.mark()
     fix.apply()
