@@ -507,6 +507,8 @@ def relayout_file(path: Path, at: Revision, *, check: bool) -> Outcome:
     except (OSError, UnicodeDecodeError, GitError) as exc:
         return Outcome(False, Problem(file, 1, 1, "", f"cannot read it as UTF-8 text ({exc}); "
                                       "save it as UTF-8, then run fmt again"))
+    if text == old:  # unchanged since REF: already laid out like it (most files, most times)
+        return Outcome(False)
     try:
         result = (relayout_evaluation(old, text) if path.suffix == ".md"
                   else relayout_yaml(old, text))
