@@ -168,14 +168,19 @@ def default_requirement() -> str:
     records it, PEP 610), else ``journeybook==<release>`` from the package index."""
     _, release = running_version()
     origin = _origin()
-    url = origin.get("url")
-    if isinstance(url, str) and url.startswith("https://") and "archive_info" in origin:
-        return f"journeybook @ {url}"
-    vcs = origin.get("vcs_info")
-    if isinstance(url, str) and url.startswith("https://") and isinstance(vcs, dict) \
-            and vcs.get("vcs") == "git":
+    url, vcs = origin.get("url"), origin.get("vcs_info")
+    candidate = None
+    if isinstance(url, str) and "archive_info" in origin:
+        candidate = f"journeybook @ {url}"
+    elif isinstance(url, str) and isinstance(vcs, dict) and vcs.get("vcs") == "git":
         revision = vcs.get("requested_revision") or vcs.get("commit_id")
-        return f"journeybook @ git+{url}@{revision}"
+        candidate = f"journeybook @ git+{url}@{revision}"
+    if candidate is not None:
+        # What pip recorded is held to what --tool accepts (a reachable address, no quotes).
+        try:
+            return tool_requirement(candidate)
+        except InitError:
+            pass
     return f"journeybook=={release}"
 
 
