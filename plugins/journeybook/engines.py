@@ -294,7 +294,10 @@ class Zensical:
             if path in edits:
                 done = _edit_link(done, *edits[path])
             if done != text:
-                write_atomic(page, done)
+                try:
+                    write_atomic(page, done)
+                except FileNotFoundError:  # its folder removed by Zensical meanwhile (serving):
+                    continue               # the page it writes next is finished on the next look
 
     def _edit_paths(self, site: Path) -> dict[str, tuple[str, str | None]]:
         """Each generated page's HTML file in ``site``: the page's path and the file "Edit this
