@@ -267,7 +267,10 @@ class Zensical:
     def _finish_written(self, finished: dict[Path, tuple[int, int]]) -> None:
         """Finish the pages Zensical wrote since the last look; remember them as finished."""
         written = []
-        for page in (self.work / "site").rglob("*.html"):
+        # os.walk, not rglob: a folder Zensical removes during the walk is passed over.
+        pages = (Path(folder) / name for folder, _, names in os.walk(self.work / "site")
+                 for name in names if name.endswith(".html"))
+        for page in pages:
             try:
                 stat = page.stat()
             except FileNotFoundError:  # Zensical is replacing it
