@@ -173,25 +173,33 @@ def sample_copy(tmp_path: Path, sample_site: Project) -> Project:
 
 # --- Nothing written inside the repository ---------------------------------------------------
 
-_SCREENSHOTS = pytest.StashKey[Path]()
-
 
 @pytest.fixture(scope="session")
-def screenshots(request: pytest.FixtureRequest,
-                tmp_path_factory: pytest.TempPathFactory) -> Path:
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the browser tests save screenshots: ``JOURNEYBOOK_SCREENSHOTS`` if set (to keep
     them), else pytest's temporary folder; the folder is printed at the end of the run."""
-    chosen = os.environ.get("JOURNEYBOOK_SCREENSHOTS")
-    folder = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("screenshots")
+    folder = _screenshot_folder(tmp_path_factory.getbasetemp())
     folder.mkdir(parents=True, exist_ok=True)
-    request.config.stash[_SCREENSHOTS] = folder
     return folder
+
+
+def _screenshot_folder(basetemp: Path) -> Path:
+    """One folder for the whole run: the tests run in several processes (pytest-xdist), each
+    with its own temporary folder inside the run's."""
+    chosen = os.environ.get("JOURNEYBOOK_SCREENSHOTS")
+    if chosen:
+        return Path(chosen).resolve()
+    return (basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp) / "screenshots"
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
                             config: pytest.Config) -> None:
-    if _SCREENSHOTS in config.stash:
-        terminalreporter.write_line(f"screenshots: {config.stash[_SCREENSHOTS]}")
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    folder = _screenshot_folder(factory.getbasetemp())
+    if folder.is_dir() and any(folder.iterdir()):
+        terminalreporter.write_line(f"screenshots: {folder}")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
