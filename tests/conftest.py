@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import io
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -222,3 +225,23 @@ def commit_all(repo: Path, message: str = "first map") -> None:
         git(repo, "config", "user.name", "CX team")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message)
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
+def editor_rewrite(data: Any) -> str:
+    """A journey as a form editor (Decap CMS) saves it: keys sorted, no comments, block
+    lists, its own quoting and line width."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 60
+    out = io.StringIO()
+    yaml.dump(_sorted(data), out)
+    return out.getvalue()

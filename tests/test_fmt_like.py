@@ -4,7 +4,6 @@ journeys (which carry comments), the CLI as a user runs it."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -18,32 +17,13 @@ from ruamel.yaml import YAML
 from journeybook.cli import main
 from journeybook.review.diff import yaml_comments
 
-from .conftest import ROOT, commit_all, examples
+from .conftest import ROOT, commit_all, editor_rewrite, examples
 
 SAMPLES = sorted(path.parent.name for path in (ROOT / "journeys").glob("*/journey.yaml"))
 
 
 def _load(text: str) -> Any:
     return YAML(typ="safe", pure=True).load(text)
-
-
-def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _sorted(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted(item) for item in value]
-    return value
-
-
-def editor_rewrite(data: Any) -> str:
-    """What a form editor saves: keys sorted, no comments, block lists, its own quoting."""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.width = 60
-    out = io.StringIO()
-    yaml.dump(_sorted(data), out)
-    return out.getvalue()
 
 
 def changed_lines(repo: Path) -> list[str]:

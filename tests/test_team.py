@@ -18,14 +18,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from io import StringIO
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from ruamel.yaml import YAML
 
-from .conftest import ROOT
+from .conftest import ROOT, editor_rewrite
 
 pytestmark = pytest.mark.slow
 
@@ -213,28 +212,6 @@ def _comments(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
 
 
-def _as_a_form_editor_saves(text: str, change: dict[str, str]) -> str:
-    """The file as Decap CMS writes it after one edit: every key sorted, no comments, its
-    own quoting."""
-    data = YAML(typ="safe", pure=True).load(text)
-    touchpoint = data["stages"][0]["touchpoints"][0]
-    touchpoint.update(change)
-
-    def sort(value: object) -> object:
-        if isinstance(value, dict):
-            return {key: sort(value[key]) for key in sorted(value)}
-        if isinstance(value, list):
-            return [sort(item) for item in value]
-        return value
-
-    out = YAML(typ="safe", pure=True)
-    out.default_flow_style = False
-    out.allow_unicode = True
-    written = StringIO()
-    out.dump(sort(data), written)
-    return written.getvalue()
-
-
 def test_a_form_save_becomes_a_one_line_change(team: Team, playbook: Path) -> None:
     """A file rewritten as the form editor writes it (keys sorted, comments gone, one value
     changed) → `journeybook fmt --like HEAD` (what cms.yml runs) → the diff is that value's
@@ -243,7 +220,9 @@ def test_a_form_save_becomes_a_one_line_change(team: Team, playbook: Path) -> No
                    if p.parent.name != "tra-gop")
     before = journey.read_text("utf-8")
     new_doing = "Mở đơn hàng, chọn sản phẩm cần trả và điền lý do, rồi bấm gửi."
-    journey.write_text(_as_a_form_editor_saves(before, {"doing": new_doing}), "utf-8")
+    data = YAML(typ="safe", pure=True).load(before)
+    data["stages"][0]["touchpoints"][0]["doing"] = new_doing
+    journey.write_text(editor_rewrite(data), "utf-8")
     messy = team.run("git", "diff", "--numstat", cwd=playbook).stdout.split()
     assert int(messy[0]) > 20  # what a reviewer would face without fmt --like
 
