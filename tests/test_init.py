@@ -362,9 +362,13 @@ def test_tool_refuses_what_a_workflow_cannot_install(
     assert not (tmp_path / "p").exists()
 
 
-def test_cms_needs_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["init", str(tmp_path / "p"), "--cms"]) == 1
-    assert "--cms needs --repo-url" in capsys.readouterr().err
+@pytest.mark.parametrize("repo", [[], ["--repo-url", "https://gitlab.com/org/playbook"]])
+def test_cms_needs_a_github_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                       repo: list[str]) -> None:
+    """The editor's backend is GitHub: without its repository nothing could be saved."""
+    assert main(["init", str(tmp_path / "p"), "--cms", *repo]) == 1
+    assert "--cms needs --repo-url with the playbook's GitHub repository" in \
+        capsys.readouterr().err
     assert not (tmp_path / "p").exists()
 
 

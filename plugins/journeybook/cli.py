@@ -21,6 +21,7 @@ from .authoring import (
     to_json,
     to_mermaid,
 )
+from .authoring.cms import repository_of
 from .authoring.fmt import Outcome, format_file
 from .authoring.init import InitError, default_requirement, local_origin, write_upgrade
 from .authoring.init import Options as InitOptions
@@ -700,9 +701,10 @@ def _init(args: argparse.Namespace) -> int:
         if args.repo_url is not None and not re.fullmatch(r"https?://[^\s\"'<>]+", args.repo_url):
             raise InitError(f"--repo-url must be a web address such as "
                             f"https://github.com/org/playbook, got `{shown(args.repo_url)}`")
-        if args.cms and args.repo_url is None:
-            raise InitError("--cms needs --repo-url: the form editor saves its changes as pull "
-                            "requests to that GitHub repository")
+        if args.cms and repository_of(args.repo_url) is None:
+            raise InitError("--cms needs --repo-url with the playbook's GitHub repository "
+                            "(https://github.com/ORG/NAME): the form editor saves its changes "
+                            "as pull requests there")
         folder = Path(args.folder)
         created = init_playbook(folder, InitOptions(args.language or "en", args.site_name,
                                                     args.repo_url, args.tool, args.cms),
