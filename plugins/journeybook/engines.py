@@ -277,15 +277,20 @@ class Zensical:
                 continue
             if finished.get(page) != (stat.st_mtime_ns, stat.st_size):
                 written.append(page)
-        self.finish(self.work / "site", written)
+        self.finish(self.work / "site", written, serving=True)
         for page in written:
             if page.is_file():
                 stat = page.stat()
                 finished[page] = (stat.st_mtime_ns, stat.st_size)
 
-    def finish(self, site: Path, pages: Iterator[Path] | list[Path]) -> None:
+    def finish(self, site: Path, pages: Iterator[Path] | list[Path], *,
+               serving: bool = False) -> None:
         """What the plugin does to a page after the theme, on the pages Zensical wrote:
-        `<title>` as text, and "Edit this page" leading to a generated page's YAML."""
+        `<title>` as text, and "Edit this page" leading to a generated page's YAML.
+
+        While ``serving``, Zensical may empty the site folder at any moment to build it again,
+        and stops if a folder fills up while it does: a page is then rewritten in place and
+        never created, so no file of ours (an atomic write's temporary file) lands there."""
         edits = self._edit_paths(site)
         for page in pages:
             try:
@@ -296,11 +301,15 @@ class Zensical:
             path = page.relative_to(site).as_posix()
             if path in edits:
                 done = _edit_link(done, *edits[path])
-            if done != text:
-                try:
-                    write_atomic(page, done)
-                except FileNotFoundError:  # its folder removed by Zensical meanwhile (serving):
-                    continue               # the page it writes next is finished on the next look
+            if done == text:
+                continue
+            if not serving:
+                write_atomic(page, done)
+                continue
+            try:
+                _rewrite_in_place(page, done)
+            except FileNotFoundError:  # removed by Zensical meanwhile: the page it writes
+                continue               # next is finished on the next look
 
     def _edit_paths(self, site: Path) -> dict[str, tuple[str, str | None]]:
         """Each generated page's HTML file in ``site``: the page's path and the file "Edit this
@@ -843,3 +852,11 @@ def _sync(folder: Path, wanted: dict[str, bytes]) -> None:
     for directory, _folders, _files in os.walk(folder, topdown=False):
         if directory != str(folder) and not os.listdir(directory):
             os.rmdir(directory)
+
+
+def _rewrite_in_place(page: Path, text: str) -> None:
+    """Write ``text`` over an existing file without ever creating one (FileNotFoundError when
+    it is gone)."""
+    descriptor = os.open(page, os.O_WRONLY | os.O_TRUNC)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
