@@ -16,6 +16,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from journeybook.authoring.init import CMS_WORKFLOW, OWNED, RECORD, installable, running_version
+from journeybook.authoring.scaffold import scaffold
 from journeybook.authoring.schema import journey_schema
 from journeybook.cli import main
 from journeybook.i18n import init_words
@@ -276,9 +277,12 @@ def test_every_reference_of_the_new_playbook_resolves(playbook: Path) -> None:
     # Every relative link of the pages resolves; the README's links go to the web.
     for link in re.findall(r"\]\(([^)]+)\)", readme):
         assert link.startswith("https://"), link
-    for name in ("Writing a journey", "Viết một hành trình"):
-        if name in example.read_text("utf-8"):
-            assert name in headings
+    # The section `journeybook new`'s comment sends authors to (in quotes) is a heading here.
+    language = json.loads((playbook / RECORD).read_text("utf-8"))["language"]
+    [pointer] = [line for line in scaffold("bao-hanh", language=language).splitlines()
+                 if "README.md" in line]
+    section = re.search(r'README\.md[^"]*"([^"]+)"', pointer)
+    assert section is not None and section.group(1) in headings, pointer
 
 
 def test_the_edit_pencil_is_promised_only_with_a_repository(tmp_path: Path) -> None:
